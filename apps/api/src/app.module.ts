@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuthModule, JwtAuthGuard, RolesGuard } from '@cascade/auth';
+import { AppConfig, CoreModule } from '@cascade/core';
+import { DatabaseModule } from '@cascade/database';
+import { QuotasModule } from '@cascade/quotas';
+import { TenancyModule, TenantGuard, TransactionInterceptor } from '@cascade/tenancy';
+import { LoginModule } from './auth/login.module';
+import { CurrentTenantModule } from './current-tenant/current-tenant.module';
+import { HealthModule } from './health/health.module';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { ResourcesModule } from './resources/resources.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  /** Built from an already validated config, so tests can run several apps side by side. */
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config),
+        DatabaseModule.forRoot(),
+        AuthModule,
+        TenancyModule,
+        QuotasModule,
+        HealthModule,
+        LoginModule,
+        TenantsModule,
+        CurrentTenantModule,
+        UsersModule,
+        ResourcesModule,
+      ],
+      providers: [
+        // Global guards run in this order: who is calling, for which tenant, with which role.
+        { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        { provide: APP_GUARD, useExisting: TenantGuard },
+        { provide: APP_GUARD, useExisting: RolesGuard },
+        { provide: APP_INTERCEPTOR, useExisting: TransactionInterceptor },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '@cascade/auth';
+import { MigrationsHealthIndicator } from './migrations.health';
+import { ShutdownState } from './shutdown.state';
+
+@ApiTags('operations')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly migrations: MigrationsHealthIndicator,
+    private readonly shutdown: ShutdownState,
+  ) {}
+
+  /** The process serves. No dependency checks: a database outage must not restart every pod. */
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  /** Ready for traffic: database reachable, migrations applied, not draining. */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.shutdown.check('draining'),
+      () => this.db.pingCheck('database', { timeout: 1000 }),
+      () => this.migrations.check('migrations'),
+    ]);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+import { MigrationsHealthIndicator } from './migrations.health';
+import { ShutdownState } from './shutdown.state';
+
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
+  controllers: [HealthController],
+  providers: [MigrationsHealthIndicator, ShutdownState],
+  exports: [ShutdownState],
+})
+export class HealthModule {}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { JwtService } from '@nestjs/jwt';
+import { TENANT_ROLES, TokenService } from '@cascade/auth';
+import { ConfigError, isUuid, loadConfig, uuidv7 } from '@cascade/core';
+import { runMigrations } from '@cascade/database';
+
+const USAGE = `cascade <command>
+
+  migrate                          apply pending migrations (MIGRATION_DATABASE_URL or DATABASE_URL)
+  token --platform-admin [--ttl S] print a platform-admin JWT (bootstrap)
+  token --tenant ID --role R --sub USER_ID [--ttl S]
+                                   print a tenant token (operators, support)
+`;
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Exit codes: 0 ok, 1 usage or validation, 2 runtime failure. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'migrate': {
+      if (!config.databaseUrl && !config.migrationDatabaseUrl) {
+        process.stderr.write('migrate needs DATABASE_URL (or MIGRATION_DATABASE_URL)\n');
+        return 1;
+      }
+      const { applied } = await runMigrations(config);
+      process.stdout.write(applied.length ? `applied ${applied.length}: ${applied.join(', ')}\n` : 'up to date: nothing to apply\n');
+      return 0;
+    }
+    case 'token': {
+      const ttl = Number(flag(args, '--ttl') ?? config.jwtExpiresInSeconds);
+      if (!Number.isInteger(ttl) || ttl < 60) {
+        process.stderr.write('--ttl must be a whole number of seconds >= 60\n');
+        return 1;
+      }
+      const tokens = new TokenService(new JwtService({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }));
+      if (args.includes('--platform-admin')) {
+        process.stdout.write(`${tokens.issue({ sub: uuidv7(), tenantId: null, role: 'platform_admin' }, ttl).access_token}\n`);
+        return 0;
+      }
+      const tenantId = flag(args, '--tenant');
+      const role = flag(args, '--role') as (typeof TENANT_ROLES)[number] | undefined;
+      const sub = flag(args, '--sub');
+      if (!isUuid(tenantId) || !role || !TENANT_ROLES.includes(role) || !isUuid(sub)) {
+        process.stderr.write(USAGE);
+        return 1;
+      }
+      process.stdout.write(`${tokens.issue({ sub, tenantId, role }, ttl).access_token}\n`);
+      return 0;
+    }
+    default:
+      process.stderr.write(USAGE);
+      return command === undefined || command === '--help' ? 0 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `failed: ${(err as Error).message}\n`);
+    process.exit(err instanceof ConfigError ? 1 : 2);
+  },
+);

@@ -1,0 +1,23 @@
+import { Request } from 'express';
+
+export const TENANT_ROLES = ['owner', 'admin', 'member'] as const;
+export type TenantRole = (typeof TENANT_ROLES)[number];
+export type Role = TenantRole | 'platform_admin';
+
+/** Who is calling, as proven by the token (or by a trusted gateway header). */
+export interface Principal {
+  userId: string | null;
+  tenantId: string | null;
+  role: Role;
+  via: 'token' | 'gateway';
+}
+
+const PRINCIPAL = Symbol('cascade.principal');
+
+export function setPrincipal(req: Request, principal: Principal): void {
+  (req as unknown as Record<symbol, Principal>)[PRINCIPAL] = principal;
+}
+
+export function principalOf(req: Request): Principal | undefined {
+  return (req as unknown as Record<symbol, Principal | undefined>)[PRINCIPAL];
+}

@@ -1,0 +1,39 @@
+export type NodeEnv = 'development' | 'production' | 'test';
+export type StorageDriverName = 'local' | 's3';
+
+/** The whole validated configuration, read once at start. Secrets are listed in SECRET_KEYS. */
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  /** Unset means: start an embedded PostgreSQL (development only). */
+  databaseUrl?: string;
+  /** The schema owner used by migrations; falls back to databaseUrl. */
+  migrationDatabaseUrl?: string;
+  redisUrl?: string;
+  jwtSecret: string;
+  jwtExpiresInSeconds: number;
+  baseDomain?: string;
+  trustTenantHeader: boolean;
+  maxUploadBytes: number;
+  dbPoolSize: number;
+  dbStatementTimeoutMs: number;
+  dbConnectTimeoutMs: number;
+  migrateOnStart: boolean;
+  storageDriver: StorageDriverName;
+  storageRoot: string;
+  s3: { endpoint?: string; bucket?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+  metricsMaxTenantLabels: number;
+  metricsToken?: string;
+  shutdownGraceMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: 'json' | 'pretty';
+  corsOrigins: string[];
+  trustedProxies: string[];
+  plansFile?: string;
+  jsonBodyLimit: string;
+}
+
+/** Never printed, never logged. */
+export const SECRET_KEYS = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'METRICS_TOKEN', 'S3_SECRET_ACCESS_KEY'] as const;
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,30 @@
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@cascade/core';
+import { dataSourceOptions, SCHEMA } from './data-source-options';
+
+export interface MigrationReport {
+  applied: string[];
+}
+
+/** Applies pending migrations with the schema owner's URL (MIGRATION_DATABASE_URL, else DATABASE_URL). */
+export async function runMigrations(
+  cfg: Pick<AppConfig, 'databaseUrl' | 'migrationDatabaseUrl' | 'dbConnectTimeoutMs'>,
+): Promise<MigrationReport> {
+  const url = cfg.migrationDatabaseUrl ?? cfg.databaseUrl;
+  const ds = new DataSource(dataSourceOptions({ ...cfg, dbPoolSize: 1 }, { url, poolSize: 1 }));
+  await ds.initialize();
+  try {
+    await ds.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return { applied: done.map((m) => m.name) };
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Names of migrations that the code has and the database has not applied yet. */
+export async function pendingMigrations(ds: DataSource): Promise<string[]> {
+  const rows: { name: string }[] = await ds.query(`SELECT name FROM ${SCHEMA}.migrations`);
+  const applied = new Set(rows.map((r) => r.name));
+  return ds.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
+}

@@ -1,0 +1,116 @@
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { isUuid } from '@cascade/core';
+
+export type DbRole = 'cascade_tenant' | 'cascade_platform';
+
+export interface TransactionScope {
+  role: DbRole;
+  /** The tenant every row-level policy compares with; none means "no rows visible". */
+  tenantId?: string;
+}
+
+type PgQueryRunner = QueryRunner & { releasePostgresConnection(err?: unknown): Promise<void> };
+
+// Role, tenant and statement timeout in ONE round trip, all transaction-local (is_local = true):
+// nothing survives COMMIT/ROLLBACK, so a pooled connection never carries a tenant to the next user.
+const SCOPE_SQL =
+  "SELECT set_config('role', $1, true), set_config('app.current_tenant', $2, true), set_config('statement_timeout', $3, true)";
+const TENANT_SQL = "SELECT set_config('app.current_tenant', $1, true)";
+
+/**
+ * The only owner of BEGIN, the role switch, the tenant setting, COMMIT/ROLLBACK and the release
+ * of the connection. A transaction takes its connection lazily on first use and ends exactly once;
+ * if ROLLBACK itself fails the connection is destroyed instead of returned to the pool.
+ */
+export class ScopedTransaction {
+  private runner?: PgQueryRunner;
+  private opening?: Promise<EntityManager>;
+  private ending?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scope: TransactionScope,
+    private readonly statementTimeoutMs: number,
+  ) {
+    if (scope.tenantId !== undefined && !isUuid(scope.tenantId)) throw new Error('Tenant id must be a UUID');
+  }
+
+  /** Whether a connection was taken (false for requests that never touched the database). */
+  get started(): boolean {
+    return this.opening !== undefined;
+  }
+
+  get ended(): boolean {
+    return this.ending !== undefined;
+  }
+
+  manager(): Promise<EntityManager> {
+    if (this.ending) return Promise.reject(new Error('This transaction has already ended'));
+    this.opening ??= this.open();
+    return this.opening;
+  }
+
+  /** Platform work only: point the row-level policies at another tenant for the next statements. */
+  async actAsTenant(tenantId: string): Promise<void> {
+    if (this.scope.role !== 'cascade_platform') throw new Error('Only platform transactions may switch tenant');
+    if (!isUuid(tenantId)) throw new Error('Tenant id must be a UUID');
+    const em = await this.manager();
+    await em.query(TENANT_SQL, [tenantId]);
+  }
+
+  commit(): Promise<void> {
+    this.ending ??= this.finish(true);
+    return this.ending;
+  }
+
+  rollback(): Promise<void> {
+    this.ending ??= this.finish(false);
+    return this.ending;
+  }
+
+  private async open(): Promise<EntityManager> {
+    const runner = this.dataSource.createQueryRunner() as PgQueryRunner;
+    this.runner = runner;
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query(SCOPE_SQL, [this.scope.role, this.scope.tenantId ?? '', String(this.statementTimeoutMs)]);
+    return runner.manager;
+  }
+
+  private async finish(commit: boolean): Promise<void> {
+    if (!this.opening) return;
+    try {
+      await this.opening;
+    } catch {
+      // Opening failed part-way; whatever was taken is released below, broken.
+      await this.release(new Error('transaction failed to open'));
+      if (commit) throw new Error('Cannot commit: the transaction never opened');
+      return;
+    }
+    const runner = this.runner as PgQueryRunner;
+    if (commit) {
+      try {
+        await runner.commitTransaction();
+      } catch (err) {
+        await this.release(err);
+        throw err;
+      }
+      await this.release();
+      return;
+    }
+    let broken: unknown;
+    try {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+    } catch (err) {
+      broken = err;
+    }
+    await this.release(broken);
+  }
+
+  /** With an error, pg-pool destroys the client rather than reuse a connection in an unknown state. */
+  private async release(err?: unknown): Promise<void> {
+    const runner = this.runner;
+    if (!runner || runner.isReleased) return;
+    await runner.releasePostgresConnection(err ? err : undefined);
+  }
+}

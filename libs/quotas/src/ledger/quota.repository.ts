@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { sql } from '@cascade/database';
+import { QuotaLimits } from '../plans/quota-limits';
+
+export interface QuotaRow extends QuotaLimits {
+  overrides: Partial<QuotaLimits>;
+}
+
+const LIMIT_COLUMNS = 'max_users, max_storage_bytes, max_api_calls_per_minute, max_concurrent_requests, max_workrooms, custom_domain_allowed, features';
+
+function toLimits(row: Record<string, unknown>): QuotaRow {
+  return {
+    max_users: Number(row.max_users),
+    max_storage_bytes: Number(row.max_storage_bytes),
+    max_api_calls_per_minute: Number(row.max_api_calls_per_minute),
+    max_concurrent_requests: Number(row.max_concurrent_requests),
+    max_workrooms: Number(row.max_workrooms),
+    custom_domain_allowed: Boolean(row.custom_domain_allowed),
+    features: (row.features as string[]) ?? [],
+    overrides: (row.overrides as Partial<QuotaLimits>) ?? {},
+  };
+}
+
+/** The limits row of the tenant the transaction acts for (row-level security picks the row). */
+@Injectable()
+export class QuotaRepository {
+  /** The quota row of the tenant the transaction currently acts for. */
+  async insertQuota(em: EntityManager, limits: QuotaLimits): Promise<void> {
+    await sql(
+      em,
+      `INSERT INTO cascade.tenant_quotas (tenant_id, ${LIMIT_COLUMNS})
+       VALUES (current_setting('app.current_tenant')::uuid, $1, $2, $3, $4, $5, $6, $7)`,
+      [limits.max_users, limits.max_storage_bytes, limits.max_api_calls_per_minute, limits.max_concurrent_requests, limits.max_workrooms, limits.custom_domain_allowed, limits.features],
+    );
+  }
+
+  async findQuota(em: EntityManager): Promise<QuotaRow | null> {
+    const { rows } = await sql(em, `SELECT ${LIMIT_COLUMNS}, overrides FROM cascade.tenant_quotas`);
+    return rows[0] ? toLimits(rows[0]) : null;
+  }
+
+  async updateQuota(em: EntityManager, limits: QuotaLimits, overrides: Partial<QuotaLimits>): Promise<void> {
+    await sql(
+      em,
+      `UPDATE cascade.tenant_quotas SET max_users = $1, max_storage_bytes = $2, max_api_calls_per_minute = $3,
+              max_concurrent_requests = $4, max_workrooms = $5, custom_domain_allowed = $6, features = $7,
+              overrides = $8, updated_at = now()`,
+      [limits.max_users, limits.max_storage_bytes, limits.max_api_calls_per_minute, limits.max_concurrent_requests, limits.max_workrooms, limits.custom_domain_allowed, limits.features, JSON.stringify(overrides)],
+    );
+  }
+}
