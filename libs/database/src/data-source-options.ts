@@ -31,6 +31,6 @@ export function dataSourceOptions(
       idleTimeoutMillis: 30_000,
       keepAlive: true,
     },
-    logging: ['error'],
+    logging: false,
   };
 }

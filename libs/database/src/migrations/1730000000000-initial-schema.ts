@@ -57,7 +57,7 @@ export class InitialSchema1730000000000 implements MigrationInterface {
        )`,
       ...tenantIsolationSql('tenant_quotas'),
       `GRANT SELECT ON cascade.tenant_quotas TO cascade_tenant`,
-      `GRANT UPDATE (users_used, workrooms_used, storage_bytes_used) ON cascade.tenant_quotas TO cascade_tenant`,
+      `GRANT UPDATE (users_used, workrooms_used, storage_bytes_used, updated_at) ON cascade.tenant_quotas TO cascade_tenant`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON cascade.tenant_quotas TO cascade_platform`,
 
       `CREATE TABLE cascade.users (

@@ -1,0 +1,13 @@
+/** Unit specs live beside the code; e2e specs in test/ run against real PostgreSQL (and Redis). */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
+  moduleNameMapper: { '^@cascade/(.*)$': '<rootDir>/libs/$1/src' },
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  testTimeout: 60000,
+  maxWorkers: process.env.JEST_MAX_WORKERS || 2,
+};
