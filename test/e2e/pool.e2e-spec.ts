@@ -12,7 +12,8 @@ describe('one connection, one transaction per request, under a tiny pool', () =>
   const perTenant = new Map<string, Set<string>>();
 
   beforeAll(async () => {
-    t = await TestApp.start({ env: { DB_POOL_SIZE: '2' } });
+    // Correctness, not latency: requests may queue for a connection as long as they need.
+    t = await TestApp.start({ env: { DB_POOL_SIZE: '2', DB_CONNECT_TIMEOUT_MS: '60000' } });
     tenants = [];
     for (let i = 0; i < 10; i++) tenants.push(await t.createTenant());
     for (const tenant of tenants) {

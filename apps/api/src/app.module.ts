@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule, JwtAuthGuard, RolesGuard } from '@cascade/auth';
+import { CacheModule } from '@cascade/cache';
 import { AppConfig, CoreModule } from '@cascade/core';
 import { DatabaseModule } from '@cascade/database';
-import { QuotasModule } from '@cascade/quotas';
+import { MetricsModule } from '@cascade/metrics';
+import { QuotasModule, TenantLimitsGuard } from '@cascade/quotas';
 import { TenancyModule, TenantGuard, TransactionInterceptor } from '@cascade/tenancy';
 import { LoginModule } from './auth/login.module';
 import { CurrentTenantModule } from './current-tenant/current-tenant.module';
@@ -12,6 +14,7 @@ import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ResourcesModule } from './resources/resources.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
+import { WorkroomsModule } from './workrooms/workrooms.module';
 
 @Module({})
 export class AppModule {
@@ -22,8 +25,10 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         DatabaseModule.forRoot(),
+        MetricsModule.forRoot(),
         AuthModule,
         TenancyModule,
+        CacheModule,
         QuotasModule,
         HealthModule,
         LoginModule,
@@ -31,11 +36,14 @@ export class AppModule {
         CurrentTenantModule,
         UsersModule,
         ResourcesModule,
+        WorkroomsModule,
       ],
       providers: [
-        // Global guards run in this order: who is calling, for which tenant, with which role.
+        // Global guards run in this order: who is calling, for which tenant, within its limits
+        // (before any database connection is taken), with which role.
         { provide: APP_GUARD, useExisting: JwtAuthGuard },
         { provide: APP_GUARD, useExisting: TenantGuard },
+        { provide: APP_GUARD, useExisting: TenantLimitsGuard },
         { provide: APP_GUARD, useExisting: RolesGuard },
         { provide: APP_INTERCEPTOR, useExisting: TransactionInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

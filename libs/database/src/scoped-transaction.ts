@@ -26,6 +26,7 @@ export class ScopedTransaction {
   private runner?: PgQueryRunner;
   private opening?: Promise<EntityManager>;
   private ending?: Promise<void>;
+  private readonly committed: (() => Promise<void> | void)[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,6 +57,11 @@ export class ScopedTransaction {
     if (!isUuid(tenantId)) throw new Error('Tenant id must be a UUID');
     const em = await this.manager();
     await em.query(TENANT_SQL, [tenantId]);
+  }
+
+  /** Work that must only happen once the data is durable (cache invalidation, events). */
+  afterCommit(hook: () => Promise<void> | void): void {
+    this.committed.push(hook);
   }
 
   commit(): Promise<void> {
@@ -96,6 +102,13 @@ export class ScopedTransaction {
         throw err;
       }
       await this.release();
+      for (const hook of this.committed) {
+        try {
+          await hook();
+        } catch {
+          // A hook must not turn a committed request into an error; hooks handle their own failures.
+        }
+      }
       return;
     }
     let broken: unknown;

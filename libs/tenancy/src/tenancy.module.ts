@@ -3,19 +3,18 @@ import { TenantConnection } from './tenant-connection.provider';
 import { TenantDirectory } from './tenant-directory.service';
 import { TenantGuard } from './tenant.guard';
 import { TenantHints } from './tenant-hints.service';
-import { InProcessTenantLookupCache, TENANT_LOOKUP_CACHE } from './tenant-lookup.cache';
 import { TransactionInterceptor } from './transaction.interceptor';
 
+/** TENANT_LOOKUP_CACHE is provided by libs/cache (replicated) — or any TenantLookupCache. */
 @Global()
 @Module({
   providers: [
-    { provide: TENANT_LOOKUP_CACHE, useClass: InProcessTenantLookupCache },
     TenantDirectory,
     TenantHints,
     TenantGuard,
     TenantConnection,
     TransactionInterceptor,
   ],
-  exports: [TenantDirectory, TenantHints, TenantGuard, TenantConnection, TransactionInterceptor, TENANT_LOOKUP_CACHE],
+  exports: [TenantDirectory, TenantHints, TenantGuard, TenantConnection, TransactionInterceptor],
 })
 export class TenancyModule {}

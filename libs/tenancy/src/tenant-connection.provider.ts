@@ -32,6 +32,11 @@ export class TenantConnection {
     return this.transaction().manager();
   }
 
+  /** Runs after a successful COMMIT (e.g. cache invalidation); never for a rolled-back request. */
+  afterCommit(hook: () => Promise<void> | void): void {
+    this.transaction().afterCommit(hook);
+  }
+
   /** Platform routes only: aim the row-level policies at the tenant being administered. */
   actAsTenant(tenantId: string): Promise<void> {
     return this.transaction().actAsTenant(tenantId);

@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { ListQueryDto } from '@cascade/core';
+import { RequiresFeature } from '@cascade/quotas';
 import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
 import { UuidPipe } from '../http/validation';
 import { CreateResourceDto } from './dto/create-resource.dto';
+import { SearchResourcesDto } from './dto/search-resources.dto';
 import { UpdateResourceDto } from './dto/update-resource.dto';
 import { ResourcesService } from './resources.service';
 
@@ -27,19 +29,26 @@ export class ResourcesController {
     return this.resources.list(await this.db.manager(), q.limit, q.cursor);
   }
 
+  @Get('search')
+  @RequiresFeature('advanced_search')
+  @ApiOperation({ summary: 'Name prefix search (feature "advanced_search")' })
+  async search(@Query() q: SearchResourcesDto) {
+    return this.resources.search(await this.db.manager(), q.q, q.limit, q.cursor);
+  }
+
   @Get(':id')
-  async get(@Param('id', UuidPipe) id: string) {
-    return this.resources.get(await this.db.manager(), id);
+  get(@Param('id', UuidPipe) id: string, @Req() req: Request) {
+    return this.resources.get(this.db, tenantContextOf(req).tenant.id, id);
   }
 
   @Patch(':id')
-  async update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateResourceDto) {
-    return this.resources.update(await this.db.manager(), id, dto);
+  update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateResourceDto, @Req() req: Request) {
+    return this.resources.update(this.db, tenantContextOf(req).tenant.id, id, dto);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id', UuidPipe) id: string): Promise<void> {
-    await this.resources.remove(await this.db.manager(), id);
+  async remove(@Param('id', UuidPipe) id: string, @Req() req: Request): Promise<void> {
+    await this.resources.remove(this.db, tenantContextOf(req).tenant.id, id);
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { TenantCache } from '@cascade/cache';
 import { APP_CONFIG, AppConfig, conflict, decodeCursor, featureNotEnabled, notFound, Page, toPage, uuidv7, validationFailed } from '@cascade/core';
 import { isUniqueViolation } from '@cascade/database';
 import { effectiveLimits, PlanCatalog, QuotaLedger, QuotaLimits, QuotaRepository, Usage } from '@cascade/quotas';
@@ -27,6 +28,7 @@ export class TenantsService {
     private readonly plans: PlanCatalog,
     private readonly users: UsersService,
     private readonly directory: TenantDirectory,
+    private readonly cache: TenantCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -107,6 +109,7 @@ export class TenantsService {
   async remove(db: TenantConnection, id: string): Promise<void> {
     const tenant = await this.get(db, id);
     if (!(await this.tenants.delete(await db.manager(), id))) throw notFound();
+    db.afterCommit(() => this.cache.flushTenant(id));
     await this.directory.invalidate(tenant);
   }
 

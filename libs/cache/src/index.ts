@@ -1,0 +1,5 @@
+export * from './cache.module';
+export * from './invalidation-bus';
+export * from './local-cache';
+export * from './redis-connection';
+export * from './tenant-cache.service';

@@ -1,0 +1,21 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { register } from 'prom-client';
+import { MetricsController } from './metrics.controller';
+import { METRIC_PROVIDERS } from './metric-providers';
+import { TenantLabels } from './tenant-labels';
+
+@Global()
+@Module({})
+export class MetricsModule {
+  static forRoot(): DynamicModule {
+    // Node's default process metrics are registered once per process (tests start several apps).
+    const defaultsRegistered = register.getSingleMetric('process_cpu_user_seconds_total') !== undefined;
+    return {
+      module: MetricsModule,
+      imports: [PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: !defaultsRegistered } })],
+      providers: [...METRIC_PROVIDERS, TenantLabels],
+      exports: [...METRIC_PROVIDERS, TenantLabels],
+    };
+  }
+}

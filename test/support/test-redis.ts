@@ -1,0 +1,62 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { freePort } from '../../libs/database/src/embedded-postgres';
+
+/** A redis-server this test starts itself on a free port (so it can kill and revive it). */
+export class OwnRedis {
+  private proc?: ChildProcess;
+  private constructor(readonly port: number) {}
+
+  static available(): boolean {
+    return spawnSync('redis-server', ['--version']).status === 0;
+  }
+
+  static async start(): Promise<OwnRedis> {
+    const r = new OwnRedis(await freePort());
+    await r.revive();
+    return r;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async revive(): Promise<void> {
+    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      if (await listening(this.port)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('redis-server did not start');
+  }
+
+  async kill(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
+    await exited;
+  }
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ port, host: '127.0.0.1' }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * The Redis the suite runs against: REDIS_URL (CI points it at the machine's Redis), else one
+ * started here when redis-server is installed, else none (Redis-only tests are then skipped,
+ * and say so).
+ */
+export async function sharedRedisUrl(): Promise<{ url: string | null; stop: () => Promise<void> }> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
+  if (!OwnRedis.available()) return { url: null, stop: async () => undefined };
+  const own = await OwnRedis.start();
+  return { url: own.url, stop: () => own.kill() };
+}
