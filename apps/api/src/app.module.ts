@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditInterceptor, AuditModule } from '@cascade/audit';
 import { AuthModule, JwtAuthGuard, RolesGuard } from '@cascade/auth';
 import { CacheModule } from '@cascade/cache';
 import { AppConfig, CoreModule } from '@cascade/core';
@@ -7,6 +8,7 @@ import { DatabaseModule } from '@cascade/database';
 import { MetricsModule } from '@cascade/metrics';
 import { QuotasModule, TenantLimitsGuard } from '@cascade/quotas';
 import { TenancyModule, TenantGuard, TransactionInterceptor } from '@cascade/tenancy';
+import { AuditApiModule } from './audit/audit-api.module';
 import { LoginModule } from './auth/login.module';
 import { CurrentTenantModule } from './current-tenant/current-tenant.module';
 import { HealthModule } from './health/health.module';
@@ -30,7 +32,9 @@ export class AppModule {
         TenancyModule,
         CacheModule,
         QuotasModule,
+        AuditModule,
         HealthModule,
+        AuditApiModule,
         LoginModule,
         TenantsModule,
         CurrentTenantModule,
@@ -45,7 +49,9 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: TenantGuard },
         { provide: APP_GUARD, useExisting: TenantLimitsGuard },
         { provide: APP_GUARD, useExisting: RolesGuard },
+        // Outer: commit/rollback. Inner: the audit event joins the transaction before it commits.
         { provide: APP_INTERCEPTOR, useExisting: TransactionInterceptor },
+        { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

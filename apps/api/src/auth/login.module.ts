@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
 import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
+import { LoginThrottle } from './login-throttle.service';
 
 @Module({
   imports: [UsersModule],
   controllers: [LoginController],
-  providers: [LoginService],
+  providers: [LoginService, LoginThrottle],
 })
 export class LoginModule {}

@@ -1,24 +1,35 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { Response } from 'express';
+import { Request, Response } from 'express';
+import { AuditTrail } from '@cascade/audit';
 import { toErrorResponse } from './error-response';
+
+/** Refusals that are worth an audit event: someone tried something they may not do. */
+const AUDITED_REFUSALS = new Set([403, 404, 429]);
 
 /** The one place errors become HTTP answers. Unexpected ones are logged server-side only. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly audit: AuditTrail) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     const { body, headers, unexpected } = toErrorResponse(exception);
     if (unexpected) {
       const e = exception as Error;
       this.logger.error(`${body.statusCode} ${e?.name ?? 'Error'}: ${e?.message ?? String(exception)}`, body.statusCode >= 500 ? e?.stack : undefined);
     }
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    res.status(body.statusCode).json(body);
+    const respond = () => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      res.status(body.statusCode).json(body);
+    };
+    if (!AUDITED_REFUSALS.has(body.statusCode)) return respond();
+    this.audit.recordDenied(req, body.error).then(respond, respond);
   }
 }

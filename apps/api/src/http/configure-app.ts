@@ -1,8 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { AppConfig } from '@cascade/core';
+import { AppConfig, assignRequestId } from '@cascade/core';
 import { createValidationPipe } from './validation';
 
 /** Everything around the routes that main.ts and the tests must share. */
@@ -10,6 +11,11 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.set('trust proxy', config.trustedProxies.length ? config.trustedProxies : false);
+  // Every request gets an id (the caller's X-Request-Id when well-formed), echoed back.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('X-Request-Id', assignRequestId(req));
+    next();
+  });
   express.useBodyParser('json', { limit: config.jsonBodyLimit });
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
   app.enableCors(config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : { origin: false });

@@ -62,5 +62,9 @@ export function toErrorResponse(err: unknown): { body: ErrorBody; headers: Recor
   if (isUnavailable(e)) {
     return { body: { statusCode: 503, error: 'unavailable', message: 'The service is temporarily unavailable' }, headers: { 'Retry-After': '1' }, unexpected: true };
   }
+  // SQLSTATE class 22 (data exception: NUL bytes, out-of-range numbers…) is the caller's input.
+  if (typeof e.code === 'string' && e.code.startsWith('22')) {
+    return { body: { statusCode: 400, error: 'validation_failed', message: 'A value in the request is not valid' }, headers: {}, unexpected: false };
+  }
   return { body: { statusCode: 500, error: 'internal_error', message: 'Internal server error' }, headers: {}, unexpected: true };
 }

@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Request } from 'express';
+import { describeAudit } from '@cascade/audit';
 import { PlatformRoute } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
 import { TenantConnection } from '@cascade/tenancy';
@@ -35,7 +37,8 @@ export class TenantsController {
   }
 
   @Patch(':id')
-  update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateTenantDto) {
+  update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateTenantDto, @Req() req: Request) {
+    if (dto.status) describeAudit(req, { action: dto.status === 'suspended' ? 'tenant.suspend' : 'tenant.reactivate' });
     return this.tenants.update(this.db, id, dto);
   }
 
@@ -45,13 +48,16 @@ export class TenantsController {
   }
 
   @Put(':id/quota')
-  putQuota(@Param('id', UuidPipe) id: string, @Body() dto: QuotaOverridesDto) {
+  putQuota(@Param('id', UuidPipe) id: string, @Body() dto: QuotaOverridesDto, @Req() req: Request) {
+    describeAudit(req, { action: 'tenant.quota_update' });
     return this.tenants.putQuota(this.db, id, dto);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id', UuidPipe) id: string): Promise<void> {
+  async remove(@Param('id', UuidPipe) id: string, @Req() req: Request): Promise<void> {
+    // Every row of the tenant goes, its audit trail included: the deletion itself is logged.
+    describeAudit(req, { tenantGone: true });
     await this.tenants.remove(this.db, id);
   }
 }
