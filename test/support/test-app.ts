@@ -57,6 +57,7 @@ export class TestApp {
       MIGRATION_DATABASE_URL: db.adminUrl,
       DB_POOL_SIZE: '5',
       LOG_LEVEL: 'error',
+      LOG_REQUESTS: 'false',
       STORAGE_ROOT: `.cascade/test-storage/${db.name}`,
       ...opts.env,
     };

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, uuidv7 } from '@cascade/core';
 import { EmbeddedDatabase, runMigrations, startEmbeddedPostgres } from '@cascade/database';
 import { AppModule } from './app.module';
 import { configureApp } from './http/configure-app';
+import { createAppLogger } from './lifecycle/app-logger';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 
 async function main(): Promise<void> {
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const appLogger = createAppLogger(config);
+  Logger.overrideLogger(appLogger);
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     logger.log('DATABASE_URL is not set: starting the embedded PostgreSQL under ./.cascade/pg');
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
       const { applied } = await runMigrations(config);
       if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
     }
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, bufferLogs: false });
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: appLogger });
     configureApp(app, config);
     installGracefulShutdown(app, { graceMs: config.shutdownGraceMs, onClosed: stopEmbedded });
     await app.listen(config.port);

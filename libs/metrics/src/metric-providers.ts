@@ -6,7 +6,6 @@ export const METRIC_PROVIDERS = [
   makeHistogramProvider({ name: M.responseTime, help: 'Response time in seconds by tenant and route template', labelNames: ['tenant_id', 'endpoint'], buckets: RESPONSE_TIME_BUCKETS }),
   makeGaugeProvider({ name: M.activeUsers, help: 'Distinct users seen per tenant in the last 5 minutes', labelNames: ['tenant_id'] }),
   makeGaugeProvider({ name: M.storageUsage, help: 'Stored bytes per tenant (quota usage)', labelNames: ['tenant_id'] }),
-  makeGaugeProvider({ name: M.dbPool, help: 'Database pool connections by state (total, idle, waiting)', labelNames: ['state'] }),
   makeCounterProvider({ name: M.cacheRequests, help: 'Cache lookups by result (hit, miss, error)', labelNames: ['result'] }),
   makeCounterProvider({ name: M.cacheErrors, help: 'Cache backend failures (served from the database instead)', labelNames: ['operation'] }),
   makeCounterProvider({ name: M.rateLimited, help: 'Requests refused by the per-tenant rate limit', labelNames: ['tenant_id'] }),

@@ -1,8 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
+import { HttpMetrics } from './http-metrics.service';
 import { MetricsController } from './metrics.controller';
 import { METRIC_PROVIDERS } from './metric-providers';
+import { PoolMetrics } from './pool-metrics';
 import { TenantLabels } from './tenant-labels';
 
 @Global()
@@ -14,8 +16,8 @@ export class MetricsModule {
     return {
       module: MetricsModule,
       imports: [PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: !defaultsRegistered } })],
-      providers: [...METRIC_PROVIDERS, TenantLabels],
-      exports: [...METRIC_PROVIDERS, TenantLabels],
+      providers: [...METRIC_PROVIDERS, TenantLabels, HttpMetrics, PoolMetrics],
+      exports: [...METRIC_PROVIDERS, TenantLabels, HttpMetrics],
     };
   }
 }

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@cascade/auth';
 import { MigrationsHealthIndicator } from './migrations.health';
+import { RedisHealthIndicator } from './redis.health';
 import { ShutdownState } from './shutdown.state';
 
 @ApiTags('operations')
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly migrations: MigrationsHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
     private readonly shutdown: ShutdownState,
   ) {}
 
@@ -23,7 +25,7 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Ready for traffic: database reachable, migrations applied, not draining. */
+  /** Ready for traffic: not draining, database reachable, migrations applied, Redis (if configured) answers. */
   @Get('ready')
   @HealthCheck()
   ready() {
@@ -31,6 +33,7 @@ export class HealthController {
       () => this.shutdown.check('draining'),
       () => this.db.pingCheck('database', { timeout: 1000 }),
       () => this.migrations.check('migrations'),
+      () => this.redis.check('redis'),
     ]);
   }
 }

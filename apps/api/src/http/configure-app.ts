@@ -4,6 +4,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppConfig, assignRequestId } from '@cascade/core';
+import { HttpMetrics } from '@cascade/metrics';
+import { createAppLogger, requestLogMiddleware } from '../lifecycle/app-logger';
 import { createValidationPipe } from './validation';
 
 /** Everything around the routes that main.ts and the tests must share. */
@@ -16,11 +18,12 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
     res.setHeader('X-Request-Id', assignRequestId(req));
     next();
   });
+  app.use(app.get(HttpMetrics).middleware());
+  if (config.logRequests) app.use(requestLogMiddleware(createAppLogger(config)));
   express.useBodyParser('json', { limit: config.jsonBodyLimit });
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
   app.enableCors(config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : { origin: false });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('CASCADE API')
     .setDescription('Multi-tenant SaaS backend. Errors: {statusCode, error, message}. Lists: {items, next_cursor}.')

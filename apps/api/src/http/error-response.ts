@@ -49,6 +49,12 @@ export function toErrorResponse(err: unknown): { body: ErrorBody; headers: Recor
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
+    const response = err.getResponse() as { status?: unknown; details?: Record<string, { status: string }> };
+    if (status === 503 && response?.status === 'error' && response.details) {
+      // A failed health check (terminus): name the failing checks, keep every check's state.
+      const failing = Object.entries(response.details).filter(([, v]) => v.status !== 'up').map(([k]) => k);
+      return { body: { statusCode: 503, error: 'unavailable', message: `not ready: ${failing.join(', ')}`, checks: response.details }, headers: {}, unexpected: false };
+    }
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
     const message = status >= 500 ? 'Internal server error' : flattenMessage(err.getResponse(), err.message);
     return { body: { statusCode: status, error: code, message }, headers: {}, unexpected: status >= 500 };

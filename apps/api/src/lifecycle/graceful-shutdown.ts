@@ -1,35 +1,47 @@
 import { INestApplication, Logger } from '@nestjs/common';
-import { Server } from 'node:http';
+import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ShutdownState } from '../health/shutdown.state';
 
 /**
  * SIGTERM/SIGINT: readiness turns 503 at once, the listener stops taking connections, requests
- * in flight finish (bounded by graceMs), idle keep-alive sockets close, then pools close.
+ * in flight finish (bounded by graceMs) and answer with `Connection: close` so keep-alive
+ * clients move to another replica, then pools close and the process exits 0.
  */
 export function installGracefulShutdown(
   app: INestApplication,
-  opts: { graceMs: number; onClosed?: () => Promise<void>; exit?: (code: number) => void },
+  opts: {
+    graceMs: number;
+    onClosed?: () => Promise<void>;
+    exit?: (code: number) => void;
+    /** Where signals come from (the process; tests pass their own emitter). */
+    signals?: Pick<NodeJS.EventEmitter, 'once'>;
+  },
 ): void {
   const logger = new Logger('Shutdown');
   const exit = opts.exit ?? ((code: number) => process.exit(code));
+  const server = app.getHttpServer() as Server;
+  const inFlight = new Set<ServerResponse>();
   let stopping = false;
+
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (stopping) res.shouldKeepAlive = false;
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
+
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal} received: draining (grace ${opts.graceMs} ms)`);
+    logger.log(`${signal} received: draining ${inFlight.size} in-flight request(s), grace ${opts.graceMs} ms`);
     app.get(ShutdownState).draining = true;
-    const server = app.getHttpServer() as Server;
+    for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
     const timer = setTimeout(() => {
-      logger.warn('grace period over: closing remaining connections');
+      logger.warn(`grace period over: closing ${inFlight.size} remaining connection(s)`);
       server.closeAllConnections();
     }, opts.graceMs);
     timer.unref();
-    // Keep-alive sockets that go idle after their last response are closed as they free up.
-    const sweeper = setInterval(() => server.closeIdleConnections(), 100);
     await closed;
-    clearInterval(sweeper);
     clearTimeout(timer);
     let code = 0;
     try {
@@ -42,6 +54,7 @@ export function installGracefulShutdown(
     logger.log('stopped');
     exit(code);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  const signals = opts.signals ?? process;
+  signals.once('SIGTERM', () => void stop('SIGTERM'));
+  signals.once('SIGINT', () => void stop('SIGINT'));
 }

@@ -27,6 +27,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'pretty';
+  /** One access-log line per request (LOG_REQUESTS, default true). */
+  logRequests: boolean;
   corsOrigins: string[];
   trustedProxies: string[];
   plansFile?: string;

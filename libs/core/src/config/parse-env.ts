@@ -100,6 +100,7 @@ export function parseEnv(env: Env): Omit<AppConfig, 'jwtSecret'> & { jwtSecret?:
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 600000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'], production ? 'json' : 'pretty'),
+    logRequests: bool(env, 'LOG_REQUESTS', true),
     corsOrigins: list(env, 'CORS_ORIGINS'),
     trustedProxies: list(env, 'TRUSTED_PROXIES'),
     plansFile: str(env, 'PLANS_FILE'),

