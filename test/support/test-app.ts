@@ -27,6 +27,8 @@ export interface TestAppOptions {
   modules?: Type<unknown>[];
   /** Reuse another app's database (two replicas on one database). */
   database?: TestDatabase;
+  /** Drop `database` on close even though it was passed in. */
+  ownDatabase?: boolean;
   jwtSecret?: string;
 }
 
@@ -71,7 +73,7 @@ export class TestApp {
     });
     configureApp(app, config);
     await app.init();
-    return new TestApp(app, db, config, opts.database === undefined);
+    return new TestApp(app, db, config, opts.database === undefined || opts.ownDatabase === true);
   }
 
   platformToken(): string {
