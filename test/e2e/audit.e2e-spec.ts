@@ -12,7 +12,8 @@ describe('audit trail', () => {
     a = await t.createTenant();
   });
 
-  const events = async (tenant: TenantSession, query = '') => (await t.http.get(`/api/audit?limit=100${query}`).set(tenant.auth).expect(200)).body.items;
+  const events = async (tenant: TenantSession, query = '') =>
+    (await t.http.get(`/api/audit?limit=100${query}`).set(tenant.auth).expect(200)).body.items;
 
   it('writes exactly one success event per mutating request, with actor, ip, user agent and request id', async () => {
     const created = await t.http
@@ -30,7 +31,9 @@ describe('audit trail', () => {
     const forResource = items.filter((e: { resource_id: string }) => e.resource_id === created.body.id);
     expect(forResource.map((e: { action: string }) => e.action)).toEqual(['resource.delete', 'resource.update', 'resource.create']);
     expect(forResource[2]).toMatchObject({ outcome: 'success', actor_id: a.ownerId, ip: '203.0.113.9', request_id: 'trace-0001-abcdef' });
-    const rows = await t.db.query(`SELECT user_agent FROM cascade.audit_events WHERE resource_id = $1 AND action = 'resource.create'`, [created.body.id]);
+    const rows = await t.db.query(`SELECT user_agent FROM cascade.audit_events WHERE resource_id = $1 AND action = 'resource.create'`, [
+      created.body.id,
+    ]);
     expect(rows).toEqual([{ user_agent: 'audit-test' }]);
   });
 
@@ -59,7 +62,8 @@ describe('audit trail', () => {
     expect(failed).toHaveLength(2);
     expect(failed[0]).toMatchObject({ actor_id: null, resource_id: null, outcome: 'denied' });
     expect({ ...failed[0], id: 0, at: 0, request_id: 0 }).toEqual({ ...failed[1], id: 0, at: 0, request_id: 0 });
-    for (let i = 0; i < 4; i++) await t.http.post('/api/auth/login').set('X-Tenant-ID', a.slug).send({ email: a.ownerEmail, password: 'wrong' });
+    for (let i = 0; i < 4; i++)
+      await t.http.post('/api/auth/login').set('X-Tenant-ID', a.slug).send({ email: a.ownerEmail, password: 'wrong' });
     const locked = await t.http.post('/api/auth/login').set('X-Tenant-ID', a.slug).send({ email: a.ownerEmail, password: a.ownerPassword });
     expect(locked.status).toBe(429);
     expect(locked.headers['retry-after']).toBeDefined();
@@ -76,7 +80,11 @@ describe('audit trail', () => {
   });
 
   it('filters by action, time and cursor; members may not read it; nobody can change it', async () => {
-    for (let i = 0; i < 3; i++) await t.http.post('/api/workrooms').set(a.auth).send({ name: `w${i}` });
+    for (let i = 0; i < 3; i++)
+      await t.http
+        .post('/api/workrooms')
+        .set(a.auth)
+        .send({ name: `w${i}` });
     const page1 = await t.http.get('/api/audit?action=workroom.create&limit=2').set(a.auth);
     expect(page1.body.items).toHaveLength(2);
     const page2 = await t.http.get(`/api/audit?action=workroom.create&limit=2&cursor=${page1.body.next_cursor}`).set(a.auth);

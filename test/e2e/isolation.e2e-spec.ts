@@ -31,7 +31,11 @@ describe('tenant isolation through the API', () => {
     it("answers 404 to B's GET, PATCH and DELETE of A's id, exactly like a missing id", async () => {
       const missing = await t.http.get(`/api/${collection}/${missingId}`).set(b.auth);
       expect(missing.status).toBe(404);
-      for (const [method, body] of [['get', undefined], ['patch', patchBody], ['delete', undefined]] as const) {
+      for (const [method, body] of [
+        ['get', undefined],
+        ['patch', patchBody],
+        ['delete', undefined],
+      ] as const) {
         const res = await t.http[method](`/api/${collection}/${aId}`).set(b.auth).send(body);
         expect(res.status).toBe(404);
         expect(res.body).toEqual(missing.body);

@@ -48,7 +48,9 @@ describe('GET /metrics', () => {
     const requests = samples.filter((s) => s.name === 'cascade_api_requests_total');
     expect(requests.length).toBeGreaterThan(0);
     for (const s of requests) expect(Object.keys(s.labels).sort()).toEqual(['endpoint', 'method', 'status', 'tenant_id']);
-    expect(requests.some((s) => s.labels.endpoint === '/api/resources/:id' && s.labels.method === 'GET' && s.labels.status === '200')).toBe(true);
+    expect(requests.some((s) => s.labels.endpoint === '/api/resources/:id' && s.labels.method === 'GET' && s.labels.status === '200')).toBe(
+      true,
+    );
     const histogram = samples.filter((s) => s.name === 'cascade_response_time_seconds_bucket');
     expect(histogram.some((s) => s.labels.le === '0.05')).toBe(true);
     expect(histogram.some((s) => s.labels.le === '0.2')).toBe(true);

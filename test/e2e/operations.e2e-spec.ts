@@ -40,7 +40,9 @@ describe('graceful shutdown', () => {
     for (let i = 0; i < 200 && limiter.current(a.id) < 50; i++) await new Promise((r) => setTimeout(r, 25));
     expect(limiter.current(a.id)).toBe(50);
     signals.emit('SIGTERM');
-    const ready = await fetch(`${base}/health/ready`).then((r) => r.status).catch(() => 'refused');
+    const ready = await fetch(`${base}/health/ready`)
+      .then((r) => r.status)
+      .catch(() => 'refused');
     const statuses = await Promise.all(inFlight);
     await exited;
     expect(statuses.filter((s) => s === 201)).toHaveLength(50);
@@ -54,7 +56,9 @@ describe('graceful shutdown', () => {
 
 /** A PostgreSQL of this test's own, on a fixed port, that can be stopped and started again. */
 async function startPg(dir: string, port: number): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [`${__dirname}/../support/pg-server.mjs`, dir, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [`${__dirname}/../support/pg-server.mjs`, dir, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = (await once(createInterface({ input: proc.stdout! }), 'line')) as [string];
   return { url: JSON.parse(line).url, proc };
 }
@@ -99,7 +103,11 @@ describe('database outage', () => {
     expect(took).toBeLessThan(5000);
     const ready = await t.http.get('/health/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body).toMatchObject({ error: 'unavailable', message: expect.stringContaining('database'), checks: { database: { status: 'down' } } });
+    expect(ready.body).toMatchObject({
+      error: 'unavailable',
+      message: expect.stringContaining('database'),
+      checks: { database: { status: 'down' } },
+    });
     expect((await t.http.get('/health/live')).status).toBe(200);
 
     // PostgreSQL comes back on the same address: the service recovers without a restart.

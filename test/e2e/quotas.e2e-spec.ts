@@ -6,32 +6,56 @@ import { TenantSession, TestApp } from '../support/test-app';
 describe('plans, quotas and limits', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await TestApp.start({ modules: [FailingModule], env: { BASE_DOMAIN: 'cascade.test', DB_POOL_SIZE: '8', DB_CONNECT_TIMEOUT_MS: '30000' } });
+    t = await TestApp.start({
+      modules: [FailingModule],
+      env: { BASE_DOMAIN: 'cascade.test', DB_POOL_SIZE: '8', DB_CONNECT_TIMEOUT_MS: '30000' },
+    });
   });
   afterAll(() => t.close());
 
-  const setQuota = (tenant: TenantSession, body: object) => t.http.put(`/api/tenants/${tenant.id}/quota`).set(t.platformAuth).send(body).expect(200);
+  const setQuota = (tenant: TenantSession, body: object) =>
+    t.http.put(`/api/tenants/${tenant.id}/quota`).set(t.platformAuth).send(body).expect(200);
 
   it('50 parallel workroom creates against 5 free slots: exactly 5 succeed, usage says 5', async () => {
     const a = await t.createTenant();
     await setQuota(a, { max_workrooms: 5 });
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => t.http.post('/api/workrooms').set(a.auth).send({ name: `room ${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        t.http
+          .post('/api/workrooms')
+          .set(a.auth)
+          .send({ name: `room ${i}` }),
+      ),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(5);
     expect(statuses.filter((s) => s === 403)).toHaveLength(45);
     const refused = results.find((r) => r.status === 403);
-    expect(refused?.body).toEqual({ statusCode: 403, error: 'quota_exceeded', message: expect.any(String), resource: 'workrooms', limit: 5 });
+    expect(refused?.body).toEqual({
+      statusCode: 403,
+      error: 'quota_exceeded',
+      message: expect.any(String),
+      resource: 'workrooms',
+      limit: 5,
+    });
     const quota = await t.http.get('/api/quota').set(a.auth);
     expect(quota.body.usage.workrooms).toBe(5);
     expect((await t.http.get('/api/workrooms?limit=100').set(a.auth)).body.items).toHaveLength(5);
-    process.stdout.write(`[quotas] workrooms: ${statuses.filter((s) => s === 201).length} x 201, ${statuses.filter((s) => s === 403).length} x 403\n`);
+    process.stdout.write(
+      `[quotas] workrooms: ${statuses.filter((s) => s === 201).length} x 201, ${statuses.filter((s) => s === 403).length} x 403\n`,
+    );
   });
 
   it('50 parallel user creates against 5 free slots: exactly 5 succeed; deleting frees a slot', async () => {
     const a = await t.createTenant();
     await setQuota(a, { max_users: 6 }); // the owner holds one
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => t.http.post('/api/users').set(a.auth).send({ email: `u${i}@race.example`, password: 'longenough1' })),
+      Array.from({ length: 50 }, (_, i) =>
+        t.http
+          .post('/api/users')
+          .set(a.auth)
+          .send({ email: `u${i}@race.example`, password: 'longenough1' }),
+      ),
     );
     const created = results.filter((r) => r.status === 201);
     expect(created).toHaveLength(5);
@@ -82,11 +106,18 @@ describe('plans, quotas and limits', () => {
   it('custom domains: gated by the plan, then the domain names the tenant like a subdomain does', async () => {
     const a = await t.createTenant();
     const b = await t.createTenant();
-    const refused = await t.http.patch(`/api/tenants/${a.id}`).set(t.platformAuth).send({ custom_domain: `app.${a.slug}.example` });
+    const refused = await t.http
+      .patch(`/api/tenants/${a.id}`)
+      .set(t.platformAuth)
+      .send({ custom_domain: `app.${a.slug}.example` });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('feature_not_enabled');
     await t.http.patch(`/api/tenants/${a.id}`).set(t.platformAuth).send({ plan: 'enterprise' }).expect(200);
-    await t.http.patch(`/api/tenants/${a.id}`).set(t.platformAuth).send({ custom_domain: `app.${a.slug}.example` }).expect(200);
+    await t.http
+      .patch(`/api/tenants/${a.id}`)
+      .set(t.platformAuth)
+      .send({ custom_domain: `app.${a.slug}.example` })
+      .expect(200);
     const host = { Host: `app.${a.slug}.example` };
     expect((await t.http.get('/api/tenant').set(a.auth).set(host)).body.id).toBe(a.id);
     expect((await t.http.get('/api/tenant').set(b.auth).set(host)).body.error).toBe('tenant_mismatch');
@@ -94,7 +125,10 @@ describe('plans, quotas and limits', () => {
     expect(login.status).toBe(200);
     const taken = await t.http.patch(`/api/tenants/${b.id}`).set(t.platformAuth).send({ plan: 'enterprise' });
     expect(taken.status).toBe(200);
-    const dup = await t.http.patch(`/api/tenants/${b.id}`).set(t.platformAuth).send({ custom_domain: `app.${a.slug}.example` });
+    const dup = await t.http
+      .patch(`/api/tenants/${b.id}`)
+      .set(t.platformAuth)
+      .send({ custom_domain: `app.${a.slug}.example` });
     expect(dup.status).toBe(409);
   });
 

@@ -14,7 +14,13 @@ describe('database invariants', () => {
   afterAll(() => db.drop());
 
   it('every tenant-owned table has ENABLE + FORCE row-level security and an isolation policy', async () => {
-    const tables = await db.query<{ table: string; enabled: boolean; forced: boolean; policies: string[]; first_pk_column: string | null }>(`
+    const tables = await db.query<{
+      table: string;
+      enabled: boolean;
+      forced: boolean;
+      policies: string[];
+      first_pk_column: string | null;
+    }>(`
       SELECT c.relname AS table, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
              coalesce(array_agg(pg_get_expr(p.polqual, p.polrelid)) FILTER (WHERE p.polname IS NOT NULL), '{}') AS policies,
              (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
@@ -50,7 +56,9 @@ describe('database invariants', () => {
   });
 
   it('the request roles cannot log in, are not superusers and cannot bypass RLS', async () => {
-    const roles = await db.query(`SELECT rolname, rolcanlogin, rolsuper, rolbypassrls FROM pg_roles WHERE rolname IN ('cascade_tenant', 'cascade_platform') ORDER BY rolname`);
+    const roles = await db.query(
+      `SELECT rolname, rolcanlogin, rolsuper, rolbypassrls FROM pg_roles WHERE rolname IN ('cascade_tenant', 'cascade_platform') ORDER BY rolname`,
+    );
     expect(roles).toEqual([
       { rolname: 'cascade_platform', rolcanlogin: false, rolsuper: false, rolbypassrls: false },
       { rolname: 'cascade_tenant', rolcanlogin: false, rolsuper: false, rolbypassrls: false },

@@ -39,7 +39,13 @@ describe('a request is all or nothing', () => {
     if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const { port } = server.address() as AddressInfo;
     await new Promise<void>((resolve) => {
-      const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/test-only/write-then-wait?name=abandoned&ms=400', headers: a.auth });
+      const req = http.request({
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/test-only/write-then-wait?name=abandoned&ms=400',
+        headers: a.auth,
+      });
       req.on('error', () => resolve());
       req.end();
       setTimeout(() => {

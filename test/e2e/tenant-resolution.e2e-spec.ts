@@ -38,7 +38,10 @@ describe('identity and tenant resolution', () => {
       expect(res.status).toBe(403);
       expect(res.body).toEqual({ statusCode: 403, error: 'tenant_mismatch', message: expect.any(String) });
     }
-    const both = await t.http.get('/api/resources').set(a.auth).set({ 'X-Tenant-ID': a.slug, Host: `${b.slug}.cascade.test` });
+    const both = await t.http
+      .get('/api/resources')
+      .set(a.auth)
+      .set({ 'X-Tenant-ID': a.slug, Host: `${b.slug}.cascade.test` });
     expect(both.body.error).toBe('tenant_mismatch');
   });
 
@@ -83,12 +86,24 @@ describe('identity and tenant resolution', () => {
   });
 
   it('logs in with the tenant named by X-Tenant-ID or the subdomain; wrong email and wrong password look the same', async () => {
-    const ok = await t.http.post('/api/auth/login').set('Host', `${a.slug}.cascade.test`).send({ email: a.ownerEmail, password: a.ownerPassword });
+    const ok = await t.http
+      .post('/api/auth/login')
+      .set('Host', `${a.slug}.cascade.test`)
+      .send({ email: a.ownerEmail, password: a.ownerPassword });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600 });
-    const wrongPw = await t.http.post('/api/auth/login').set('X-Tenant-ID', a.slug).send({ email: a.ownerEmail, password: 'wrong-password' });
-    const noUser = await t.http.post('/api/auth/login').set('X-Tenant-ID', a.slug).send({ email: 'nobody@x.example', password: 'wrong-password' });
-    const otherTenant = await t.http.post('/api/auth/login').set('X-Tenant-ID', b.slug).send({ email: a.ownerEmail, password: a.ownerPassword });
+    const wrongPw = await t.http
+      .post('/api/auth/login')
+      .set('X-Tenant-ID', a.slug)
+      .send({ email: a.ownerEmail, password: 'wrong-password' });
+    const noUser = await t.http
+      .post('/api/auth/login')
+      .set('X-Tenant-ID', a.slug)
+      .send({ email: 'nobody@x.example', password: 'wrong-password' });
+    const otherTenant = await t.http
+      .post('/api/auth/login')
+      .set('X-Tenant-ID', b.slug)
+      .send({ email: a.ownerEmail, password: a.ownerPassword });
     for (const res of [wrongPw, noUser, otherTenant]) {
       expect(res.status).toBe(401);
       expect(res.body).toEqual(wrongPw.body);

@@ -22,19 +22,31 @@ if (!available) {
 
   afterAll(async () => bouncer?.stop());
 
-  poolIsolationSuite('pool isolation through PgBouncer (transaction mode, 2 server connections)', async () => {
-    const db = await TestDatabase.create();
-    bouncer ??= await TestPgBouncer.start(db.adminUrl, users, 2);
-    return TestApp.start({ database: db, env: { DATABASE_URL: bouncer.url(db.appUrl), DB_POOL_SIZE: '8', DB_CONNECT_TIMEOUT_MS: '60000' }, ownDatabase: true });
-  }, 8);
+  poolIsolationSuite(
+    'pool isolation through PgBouncer (transaction mode, 2 server connections)',
+    async () => {
+      const db = await TestDatabase.create();
+      bouncer ??= await TestPgBouncer.start(db.adminUrl, users, 2);
+      return TestApp.start({
+        database: db,
+        env: { DATABASE_URL: bouncer.url(db.appUrl), DB_POOL_SIZE: '8', DB_CONNECT_TIMEOUT_MS: '60000' },
+        ownDatabase: true,
+      });
+    },
+    8,
+  );
 
   describe('no tenant context survives across pooled server connections', () => {
     let db: TestDatabase;
     beforeAll(async () => {
       db = await TestDatabase.create();
       bouncer ??= await TestPgBouncer.start(db.adminUrl, users, 2);
-      await db.query(`INSERT INTO cascade.tenants (id, slug, name, plan) VALUES ('01a21bb1-0000-7000-8000-0000000000b1', 'pgb-a', 'A', 'standard')`);
-      await db.query(`INSERT INTO cascade.resources (tenant_id, id, name) VALUES ('01a21bb1-0000-7000-8000-0000000000b1', gen_random_uuid(), 'a-row')`);
+      await db.query(
+        `INSERT INTO cascade.tenants (id, slug, name, plan) VALUES ('01a21bb1-0000-7000-8000-0000000000b1', 'pgb-a', 'A', 'standard')`,
+      );
+      await db.query(
+        `INSERT INTO cascade.resources (tenant_id, id, name) VALUES ('01a21bb1-0000-7000-8000-0000000000b1', gen_random_uuid(), 'a-row')`,
+      );
     });
     afterAll(() => db.drop());
 
@@ -55,12 +67,16 @@ if (!available) {
             clients.map(async (c, i) => {
               if (i % 2 === 0) {
                 await c.query('BEGIN');
-                await c.query(`SELECT set_config('role', 'cascade_tenant', true), set_config('app.current_tenant', '01a21bb1-0000-7000-8000-0000000000b1', true)`);
+                await c.query(
+                  `SELECT set_config('role', 'cascade_tenant', true), set_config('app.current_tenant', '01a21bb1-0000-7000-8000-0000000000b1', true)`,
+                );
                 const rows = await c.query('SELECT name FROM cascade.resources');
                 expect(rows.rows).toEqual([{ name: 'a-row' }]);
                 await c.query('COMMIT');
               } else {
-                const r = await c.query(`SELECT current_user AS usr, coalesce(current_setting('app.current_tenant', true), '') AS tenant, inet_server_port() AS port`);
+                const r = await c.query(
+                  `SELECT current_user AS usr, coalesce(current_setting('app.current_tenant', true), '') AS tenant, inet_server_port() AS port`,
+                );
                 checks++;
                 if (r.rows[0].usr !== TEST_APP_ROLE || r.rows[0].tenant !== '') leaks++;
               }

@@ -8,8 +8,20 @@ type Factory = (t: TestApp, owner: TenantSession) => Promise<string>;
  * collection without a factory here fails the suite: cross-tenant coverage cannot be forgotten.
  */
 const FACTORIES: Record<string, Factory> = {
-  resources: async (t, a) => (await t.http.post('/api/resources').set(a.auth).send({ name: 'A secret', data: { owner: 'A' } })).body.id,
-  users: async (t, a) => (await t.http.post('/api/users').set(a.auth).send({ email: `victim-${Date.now()}@a.example`, password: 'longenough1' })).body.id,
+  resources: async (t, a) =>
+    (
+      await t.http
+        .post('/api/resources')
+        .set(a.auth)
+        .send({ name: 'A secret', data: { owner: 'A' } })
+    ).body.id,
+  users: async (t, a) =>
+    (
+      await t.http
+        .post('/api/users')
+        .set(a.auth)
+        .send({ email: `victim-${Date.now()}@a.example`, password: 'longenough1' })
+    ).body.id,
   workrooms: async (t, a) => (await t.http.post('/api/workrooms').set(a.auth).send({ name: 'A room' })).body.id,
   files: async (t, a) => (await t.http.post('/api/files').set(a.auth).attach('file', Buffer.from('A secret bytes'), 'a.txt')).body.id,
 };
@@ -33,7 +45,9 @@ describe('OWASP API1: every route that takes an id refuses other tenants', () =>
     expect(idRoutes.length).toBeGreaterThanOrEqual(8);
     const collections = new Set(idRoutes.map((r) => r.path.split('/')[2]));
     expect([...collections].filter((c) => !FACTORIES[c])).toEqual([]);
-    process.stdout.write(`[security] cross-tenant routes covered: ${idRoutes.length} (${idRoutes.map((r) => `${r.method} ${r.path}`).join(', ')})\n`);
+    process.stdout.write(
+      `[security] cross-tenant routes covered: ${idRoutes.length} (${idRoutes.map((r) => `${r.method} ${r.path}`).join(', ')})\n`,
+    );
   });
 
   it("answers 404 to tenant B on tenant A's id for every such route, audits it in B's log, and leaves A's object intact", async () => {
@@ -55,7 +69,10 @@ describe('OWASP API1: every route that takes an id refuses other tenants', () =>
     const bAudit = (await t.http.get('/api/audit?limit=100').set(b.auth)).body.items as { outcome: string; resource_id: string }[];
     for (const [collection, id] of owned) {
       const denied = bAudit.filter((e) => e.outcome === 'denied' && e.resource_id === id);
-      expect({ collection, denied: denied.length }).toEqual({ collection, denied: idRoutes.filter((r) => r.path.split('/')[2] === collection).length });
+      expect({ collection, denied: denied.length }).toEqual({
+        collection,
+        denied: idRoutes.filter((r) => r.path.split('/')[2] === collection).length,
+      });
       expect((await t.http.get(`/api/${collection}/${id}`).set(a.auth)).status).toBe(200);
     }
   });
@@ -65,11 +82,19 @@ describe('OWASP API1: every route that takes an id refuses other tenants', () =>
     expect(platform.length).toBeGreaterThanOrEqual(6);
     for (const route of platform) {
       const res = await t.http[route.method.toLowerCase() as 'get'](route.path.replace(':id', a.id)).set(b.auth).send({});
-      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, status: 403 });
+      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: 403,
+      });
     }
     const member = t.tokenFor(a.id, 'member');
     const victim = await FACTORIES.users(t, a);
-    for (const [method, path] of [['post', '/api/users'], ['patch', `/api/users/${victim}`], ['delete', `/api/users/${victim}`], ['get', '/api/audit']] as const) {
+    for (const [method, path] of [
+      ['post', '/api/users'],
+      ['patch', `/api/users/${victim}`],
+      ['delete', `/api/users/${victim}`],
+      ['get', '/api/audit'],
+    ] as const) {
       const res = await t.http[method](path).set(member).send({ email: 'x@y.example', password: 'longenough1' });
       expect({ path, method, status: res.status }).toEqual({ path, method, status: 403 });
     }
@@ -85,21 +110,43 @@ describe('hostile input never reaches 5xx', () => {
   });
   afterAll(() => t.close());
 
-  const injections = ["' OR '1'='1", "1; DROP TABLE cascade.resources; --", '$1', "\\'; SELECT pg_sleep(5); --", '%27%20OR%201=1', '\u0000', '../../etc/passwd'];
+  const injections = [
+    "' OR '1'='1",
+    '1; DROP TABLE cascade.resources; --',
+    '$1',
+    "\\'; SELECT pg_sleep(5); --",
+    '%27%20OR%201=1',
+    '\u0000',
+    '../../etc/passwd',
+  ];
 
   it('SQL injection in bodies, query strings, path ids and headers: 4xx or stored verbatim, never 5xx', async () => {
     for (const evil of injections) {
-      const created = await t.http.post('/api/resources').set(a.auth).send({ name: evil.slice(0, 200) || 'x', data: { q: evil } });
+      const created = await t.http
+        .post('/api/resources')
+        .set(a.auth)
+        .send({ name: evil.slice(0, 200) || 'x', data: { q: evil } });
       expect([201, 400]).toContain(created.status);
       if (created.status === 201) expect(created.body.name).toBe(evil);
-      for (const path of [`/api/resources?cursor=${encodeURIComponent(evil)}`, `/api/resources?limit=${encodeURIComponent(evil)}`, `/api/resources/${encodeURIComponent(evil)}`, `/api/audit?action=${encodeURIComponent(evil)}`]) {
+      for (const path of [
+        `/api/resources?cursor=${encodeURIComponent(evil)}`,
+        `/api/resources?limit=${encodeURIComponent(evil)}`,
+        `/api/resources/${encodeURIComponent(evil)}`,
+        `/api/audit?action=${encodeURIComponent(evil)}`,
+      ]) {
         const res = await t.http.get(path).set(a.auth);
         expect({ path, status: res.status }).toEqual({ path, status: 400 });
       }
-      const hdr = await t.http.get('/api/resources').set(a.auth).set('X-Tenant-ID', evil.replace(/\u0000/g, ''));
+      const hdr = await t.http
+        .get('/api/resources')
+        .set(a.auth)
+        .set('X-Tenant-ID', evil.replace(/\u0000/g, ''));
       expect(hdr.status).toBeGreaterThanOrEqual(400);
       expect(hdr.status).toBeLessThan(500);
-      const login = await t.http.post('/api/auth/login').set('X-Tenant-ID', a.slug).send({ email: evil || 'x', password: evil || 'x' });
+      const login = await t.http
+        .post('/api/auth/login')
+        .set('X-Tenant-ID', a.slug)
+        .send({ email: evil || 'x', password: evil || 'x' });
       expect([400, 401]).toContain(login.status);
     }
     const count = await t.db.query(`SELECT count(*)::int AS n FROM cascade.resources`);
@@ -107,11 +154,22 @@ describe('hostile input never reaches 5xx', () => {
   });
 
   it('prototype pollution payloads are refused or stored as plain data', async () => {
-    const top = await t.http.post('/api/resources').set(a.auth).set('Content-Type', 'application/json').send('{"name":"p","__proto__":{"polluted":true}}');
+    const top = await t.http
+      .post('/api/resources')
+      .set(a.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"name":"p","__proto__":{"polluted":true}}');
     expect(top.status).toBeLessThan(500);
-    const ctor = await t.http.post('/api/resources').set(a.auth).send({ name: 'c', constructor: { prototype: { polluted: true } } });
+    const ctor = await t.http
+      .post('/api/resources')
+      .set(a.auth)
+      .send({ name: 'c', constructor: { prototype: { polluted: true } } });
     expect(ctor.status).toBeLessThan(500);
-    const nested = await t.http.post('/api/resources').set(a.auth).set('Content-Type', 'application/json').send('{"name":"n","data":{"__proto__":{"polluted":true},"ok":1}}');
+    const nested = await t.http
+      .post('/api/resources')
+      .set(a.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"name":"n","data":{"__proto__":{"polluted":true},"ok":1}}');
     expect(nested.status).toBeLessThan(500);
     const query = await t.http.get('/api/resources?__proto__[polluted]=true&constructor[prototype][polluted]=true').set(a.auth);
     expect(query.status).toBeLessThan(500);
@@ -120,7 +178,10 @@ describe('hostile input never reaches 5xx', () => {
   });
 
   it('oversized and malformed bodies are 413 / 400 in the contract shape', async () => {
-    const big = await t.http.post('/api/resources').set(a.auth).send({ name: 'big', data: { blob: 'x'.repeat(200_000) } });
+    const big = await t.http
+      .post('/api/resources')
+      .set(a.auth)
+      .send({ name: 'big', data: { blob: 'x'.repeat(200_000) } });
     expect(big.status).toBe(413);
     expect(big.body).toEqual({ statusCode: 413, error: 'payload_too_large', message: expect.any(String) });
     const bad = await t.http.post('/api/resources').set(a.auth).set('Content-Type', 'application/json').send('{not json');

@@ -34,15 +34,20 @@ export class AuditTrail {
     const platform = !ctx;
     const tenantId = ctx?.tenant.id ?? details.tenantId ?? (platform ? (routeId ?? bodyId) : null);
     if (!tenantId || details.tenantGone) {
-      this.logger.log(`${details.action ?? derived.action} by ${principalOf(req)?.userId ?? 'unknown'} (no tenant left to record it under)`);
+      this.logger.log(
+        `${details.action ?? derived.action} by ${principalOf(req)?.userId ?? 'unknown'} (no tenant left to record it under)`,
+      );
       return;
     }
     if (platform) await tx.actAsTenant(tenantId);
-    await this.events.append(await tx.manager(), this.event(req, tenantId, 'success', {
-      action: details.action ?? derived.action,
-      resourceType: details.resourceType ?? derived.resourceType,
-      resourceId: details.resourceId !== undefined ? details.resourceId : (routeId ?? bodyId),
-    }));
+    await this.events.append(
+      await tx.manager(),
+      this.event(req, tenantId, 'success', {
+        action: details.action ?? derived.action,
+        resourceType: details.resourceType ?? derived.resourceType,
+        resourceId: details.resourceId !== undefined ? details.resourceId : (routeId ?? bodyId),
+      }),
+    );
   }
 
   /**

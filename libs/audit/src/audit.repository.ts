@@ -14,7 +14,18 @@ export class AuditRepository {
       em,
       `INSERT INTO cascade.audit_events (tenant_id, id, actor_id, action, resource_type, resource_id, outcome, ip, user_agent, request_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10)`,
-      [e.tenantId, uuidv7(), e.actorId, e.action, e.resourceType, e.resourceId, e.outcome, e.ip, e.userAgent?.slice(0, 512) ?? null, e.requestId],
+      [
+        e.tenantId,
+        uuidv7(),
+        e.actorId,
+        e.action,
+        e.resourceType,
+        e.resourceId,
+        e.outcome,
+        e.ip,
+        e.userAgent?.slice(0, 512) ?? null,
+        e.requestId,
+      ],
     );
   }
 

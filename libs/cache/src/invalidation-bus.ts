@@ -50,7 +50,8 @@ export class InvalidationBus implements OnModuleInit {
     if (message !== 'all') {
       try {
         const parsed = JSON.parse(message) as { tenant?: unknown; keys?: unknown };
-        if (typeof parsed.tenant === 'string') change = { tenant: parsed.tenant, keys: Array.isArray(parsed.keys) ? parsed.keys.map(String) : [] };
+        if (typeof parsed.tenant === 'string')
+          change = { tenant: parsed.tenant, keys: Array.isArray(parsed.keys) ? parsed.keys.map(String) : [] };
       } catch {
         change = 'all';
       }

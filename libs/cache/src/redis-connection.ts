@@ -54,7 +54,8 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.client, this.subscriber].map((c) => (c?.isOpen ? c.disconnect().catch(() => undefined) : undefined)));
+    const open = [this.client, this.subscriber].filter((c): c is RedisClient => c?.isOpen === true);
+    await Promise.all(open.map((c) => c.disconnect().catch(() => undefined)));
   }
 
   /** One line per 10 s at most: an outage must not flood the logs. */

@@ -15,7 +15,9 @@ export class MetricsModule {
     const defaultsRegistered = register.getSingleMetric('process_cpu_user_seconds_total') !== undefined;
     return {
       module: MetricsModule,
-      imports: [PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: !defaultsRegistered } })],
+      imports: [
+        PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: !defaultsRegistered } }),
+      ],
       providers: [...METRIC_PROVIDERS, TenantLabels, HttpMetrics, PoolMetrics],
       exports: [...METRIC_PROVIDERS, TenantLabels, HttpMetrics],
     };

@@ -42,13 +42,25 @@ export class TenantLimitsGuard implements CanActivate {
     res.setHeader('RateLimit-Reset', String(resetSeconds));
     if (!rate.allowed) {
       this.rateLimited.inc({ tenant_id: this.labels.label(tenantId) });
-      throw new DomainError(429, 'rate_limited', `Rate limit of ${rate.limit} calls per minute exceeded`, { limit: rate.limit }, { 'Retry-After': String(resetSeconds) });
+      throw new DomainError(
+        429,
+        'rate_limited',
+        `Rate limit of ${rate.limit} calls per minute exceeded`,
+        { limit: rate.limit },
+        { 'Retry-After': String(resetSeconds) },
+      );
     }
 
     const release = this.concurrency.tryAcquire(tenantId, limits.max_concurrent_requests);
     if (!release) {
       this.concurrencyLimited.inc({ tenant_id: this.labels.label(tenantId) });
-      throw new DomainError(429, 'too_many_concurrent_requests', `More than ${limits.max_concurrent_requests} requests in flight for this tenant`, { limit: limits.max_concurrent_requests }, { 'Retry-After': '1' });
+      throw new DomainError(
+        429,
+        'too_many_concurrent_requests',
+        `More than ${limits.max_concurrent_requests} requests in flight for this tenant`,
+        { limit: limits.max_concurrent_requests },
+        { 'Retry-After': '1' },
+      );
     }
     res.once('close', release);
 

@@ -8,13 +8,7 @@ import { TransactionInterceptor } from './transaction.interceptor';
 /** TENANT_LOOKUP_CACHE is provided by libs/cache (replicated) — or any TenantLookupCache. */
 @Global()
 @Module({
-  providers: [
-    TenantDirectory,
-    TenantHints,
-    TenantGuard,
-    TenantConnection,
-    TransactionInterceptor,
-  ],
+  providers: [TenantDirectory, TenantHints, TenantGuard, TenantConnection, TransactionInterceptor],
   exports: [TenantDirectory, TenantHints, TenantGuard, TenantConnection, TransactionInterceptor],
 })
 export class TenancyModule {}

@@ -20,7 +20,13 @@ export class LoginThrottle {
   async assertAllowed(tenantId: string, email: string): Promise<void> {
     const failures = await this.failures(this.key(tenantId, email));
     if (failures >= MAX_FAILURES) {
-      throw new DomainError(429, 'rate_limited', 'Too many failed logins; try again later', {}, { 'Retry-After': String(WINDOW_MS / 1000) });
+      throw new DomainError(
+        429,
+        'rate_limited',
+        'Too many failed logins; try again later',
+        {},
+        { 'Retry-After': String(WINDOW_MS / 1000) },
+      );
     }
   }
 

@@ -29,7 +29,9 @@ export class LoginService {
     if (tenant.status === 'suspended') throw tenantSuspended();
     const email = dto.email.trim().toLowerCase();
     await this.throttle.assertAllowed(tenant.id, email);
-    const user = await this.runner.run({ role: 'cascade_tenant', tenantId: tenant.id }, (em) => this.users.findCredentialsByEmail(em, email));
+    const user = await this.runner.run({ role: 'cascade_tenant', tenantId: tenant.id }, (em) =>
+      this.users.findCredentialsByEmail(em, email),
+    );
     // The same work, the same answer and the same audit event whether the email exists or not.
     const ok = user ? await verifyPassword(dto.password, user.password_hash) : await verifyAgainstDummy(dto.password);
     if (!user || !ok) {

@@ -18,7 +18,9 @@ export class MigrationsHealthIndicator {
     const i = this.indicator.check(key);
     if (this.allApplied) return i.up();
     try {
-      const { rows } = await this.runner.run({ role: 'cascade_platform' }, (em) => sql<{ name: string }>(em, 'SELECT name FROM cascade.migrations'));
+      const { rows } = await this.runner.run({ role: 'cascade_platform' }, (em) =>
+        sql<{ name: string }>(em, 'SELECT name FROM cascade.migrations'),
+      );
       const applied = new Set(rows.map((r) => r.name));
       const pending = this.dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
       this.allApplied = pending.length === 0;

@@ -15,7 +15,10 @@ export class RedisHealthIndicator {
     const client = this.redis.client;
     if (!client) return i.up({ configured: false });
     try {
-      const pong = await Promise.race([client.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref())]);
+      const pong = await Promise.race([
+        client.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
+      ]);
       return pong === 'PONG' ? i.up() : i.down({ message: 'unexpected answer' });
     } catch {
       return i.down({ message: 'unreachable' });

@@ -19,7 +19,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { body, headers, unexpected } = toErrorResponse(exception);
     if (unexpected) {
       const e = exception as Error;
-      this.logger.error(`${body.statusCode} ${e?.name ?? 'Error'}: ${e?.message ?? String(exception)}`, body.statusCode >= 500 ? e?.stack : undefined);
+      this.logger.error(
+        `${body.statusCode} ${e?.name ?? 'Error'}: ${e?.message ?? String(exception)}`,
+        body.statusCode >= 500 ? e?.stack : undefined,
+      );
     }
     const respond = () => {
       if (res.headersSent) {

@@ -23,12 +23,21 @@ const CODE_BY_STATUS: Record<number, string> = {
 
 // Connection-level failures: the database is away, not the request wrong → 503, quickly.
 const UNAVAILABLE_PG_CODES = /^(08|53|57P0[1-3])/;
-const UNAVAILABLE_MESSAGES = /(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly|QueryRunnerAlreadyReleased|canceling statement due to statement timeout)/i;
+const UNAVAILABLE_MESSAGES =
+  /(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly|QueryRunnerAlreadyReleased|canceling statement due to statement timeout)/i;
 
 function isUnavailable(err: Record<string, unknown>): boolean {
   const code = typeof err.code === 'string' ? err.code : '';
-  const driverCode = typeof (err.driverError as Record<string, unknown> | undefined)?.code === 'string' ? String((err.driverError as Record<string, unknown>).code) : '';
-  return UNAVAILABLE_PG_CODES.test(code) || UNAVAILABLE_PG_CODES.test(driverCode) || UNAVAILABLE_MESSAGES.test(String(err.message ?? '')) || err.name === 'QueryRunnerAlreadyReleasedError';
+  const driverCode =
+    typeof (err.driverError as Record<string, unknown> | undefined)?.code === 'string'
+      ? String((err.driverError as Record<string, unknown>).code)
+      : '';
+  return (
+    UNAVAILABLE_PG_CODES.test(code) ||
+    UNAVAILABLE_PG_CODES.test(driverCode) ||
+    UNAVAILABLE_MESSAGES.test(String(err.message ?? '')) ||
+    err.name === 'QueryRunnerAlreadyReleasedError'
+  );
 }
 
 function flattenMessage(response: unknown, fallback: string): string {
@@ -45,15 +54,25 @@ function flattenMessage(response: unknown, fallback: string): string {
  */
 export function toErrorResponse(err: unknown): { body: ErrorBody; headers: Record<string, string>; unexpected: boolean } {
   if (err instanceof DomainError) {
-    return { body: { statusCode: err.status, error: err.code, message: err.message, ...err.extra }, headers: err.headers, unexpected: false };
+    return {
+      body: { statusCode: err.status, error: err.code, message: err.message, ...err.extra },
+      headers: err.headers,
+      unexpected: false,
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const response = err.getResponse() as { status?: unknown; details?: Record<string, { status: string }> };
     if (status === 503 && response?.status === 'error' && response.details) {
       // A failed health check (terminus): name the failing checks, keep every check's state.
-      const failing = Object.entries(response.details).filter(([, v]) => v.status !== 'up').map(([k]) => k);
-      return { body: { statusCode: 503, error: 'unavailable', message: `not ready: ${failing.join(', ')}`, checks: response.details }, headers: {}, unexpected: false };
+      const failing = Object.entries(response.details)
+        .filter(([, v]) => v.status !== 'up')
+        .map(([k]) => k);
+      return {
+        body: { statusCode: 503, error: 'unavailable', message: `not ready: ${failing.join(', ')}`, checks: response.details },
+        headers: {},
+        unexpected: false,
+      };
     }
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
     const message = status >= 500 ? 'Internal server error' : flattenMessage(err.getResponse(), err.message);
@@ -61,16 +80,25 @@ export function toErrorResponse(err: unknown): { body: ErrorBody; headers: Recor
   }
   const e = (err ?? {}) as Record<string, unknown>;
   // body-parser / raw-body errors arrive with a status and a type
-  if (e.type === 'entity.too.large') return { body: { statusCode: 413, error: 'payload_too_large', message: 'Request body too large' }, headers: {}, unexpected: false };
+  if (e.type === 'entity.too.large')
+    return { body: { statusCode: 413, error: 'payload_too_large', message: 'Request body too large' }, headers: {}, unexpected: false };
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.type === 'string') {
     return { body: { statusCode: 400, error: 'validation_failed', message: 'Malformed request body' }, headers: {}, unexpected: false };
   }
   if (isUnavailable(e)) {
-    return { body: { statusCode: 503, error: 'unavailable', message: 'The service is temporarily unavailable' }, headers: { 'Retry-After': '1' }, unexpected: true };
+    return {
+      body: { statusCode: 503, error: 'unavailable', message: 'The service is temporarily unavailable' },
+      headers: { 'Retry-After': '1' },
+      unexpected: true,
+    };
   }
   // SQLSTATE class 22 (data exception: NUL bytes, out-of-range numbers…) is the caller's input.
   if (typeof e.code === 'string' && e.code.startsWith('22')) {
-    return { body: { statusCode: 400, error: 'validation_failed', message: 'A value in the request is not valid' }, headers: {}, unexpected: false };
+    return {
+      body: { statusCode: 400, error: 'validation_failed', message: 'A value in the request is not valid' },
+      headers: {},
+      unexpected: false,
+    };
   }
   return { body: { statusCode: 500, error: 'internal_error', message: 'Internal server error' }, headers: {}, unexpected: true };
 }

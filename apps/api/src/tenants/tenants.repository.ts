@@ -39,7 +39,14 @@ export class TenantsRepository {
       `UPDATE cascade.tenants SET name = coalesce($2, name), plan = coalesce($3, plan), status = coalesce($4, status),
               custom_domain = CASE WHEN $5 THEN $6 ELSE custom_domain END, updated_at = now()
         WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
-      [id, changes.name ?? null, changes.plan ?? null, changes.status ?? null, changes.customDomain !== undefined, changes.customDomain ?? null],
+      [
+        id,
+        changes.name ?? null,
+        changes.plan ?? null,
+        changes.status ?? null,
+        changes.customDomain !== undefined,
+        changes.customDomain ?? null,
+      ],
     );
     return rows[0] ?? null;
   }

@@ -19,7 +19,10 @@ export class UsersService {
   ) {}
 
   /** Reserves a user slot and inserts in the same transaction: both happen or neither. */
-  async create(em: EntityManager, dto: CreateUserDto | { email: string; password: string; role: 'owner' | 'admin' | 'member' }): Promise<UserView> {
+  async create(
+    em: EntityManager,
+    dto: CreateUserDto | { email: string; password: string; role: 'owner' | 'admin' | 'member' },
+  ): Promise<UserView> {
     const passwordHash = await hashPassword(dto.password);
     await this.quota.reserve(em, 'users');
     try {

@@ -36,6 +36,13 @@ export interface AppConfig {
 }
 
 /** Never printed, never logged. */
-export const SECRET_KEYS = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'METRICS_TOKEN', 'S3_SECRET_ACCESS_KEY'] as const;
+export const SECRET_KEYS = [
+  'DATABASE_URL',
+  'MIGRATION_DATABASE_URL',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'METRICS_TOKEN',
+  'S3_SECRET_ACCESS_KEY',
+] as const;
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

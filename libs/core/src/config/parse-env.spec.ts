@@ -4,7 +4,14 @@ import { parseEnv } from './parse-env';
 describe('parseEnv', () => {
   it('gives working defaults for development', () => {
     const cfg = parseEnv({});
-    expect(cfg).toMatchObject({ nodeEnv: 'development', port: 3000, dbPoolSize: 10, trustTenantHeader: false, corsOrigins: [], logFormat: 'pretty' });
+    expect(cfg).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      dbPoolSize: 10,
+      trustTenantHeader: false,
+      corsOrigins: [],
+      logFormat: 'pretty',
+    });
     expect(cfg.databaseUrl).toBeUndefined();
   });
 

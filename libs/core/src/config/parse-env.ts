@@ -47,7 +47,12 @@ function url(env: Env, key: string, protocols: string[]): string | undefined {
 
 function list(env: Env, key: string): string[] {
   const raw = str(env, key);
-  return raw === undefined ? [] : raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw === undefined
+    ? []
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 /**

@@ -16,7 +16,8 @@ export class DomainError extends Error {
 }
 
 export const validationFailed = (message: string) => new DomainError(400, 'validation_failed', message);
-export const tenantRequired = () => new DomainError(400, 'tenant_required', 'This route needs a tenant: send a token or an X-Tenant-ID header');
+export const tenantRequired = () =>
+  new DomainError(400, 'tenant_required', 'This route needs a tenant: send a token or an X-Tenant-ID header');
 export const unauthorized = (message = 'Authentication required') => new DomainError(401, 'unauthorized', message);
 export const forbidden = (message = 'You are not allowed to do this') => new DomainError(403, 'forbidden', message);
 export const tenantMismatch = () => new DomainError(403, 'tenant_mismatch', 'The tenant named by the request does not match the token');

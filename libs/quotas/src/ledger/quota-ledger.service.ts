@@ -45,7 +45,8 @@ export class QuotaLedger {
       [amount],
     );
     if (reserved.rowCount === 1) return this.observe(resource, reserved.rows[0]);
-    const [row] = (await sql<{ tenant_id: string; limit: string }>(em, `SELECT tenant_id, ${limit} AS "limit" FROM cascade.tenant_quotas`)).rows;
+    const [row] = (await sql<{ tenant_id: string; limit: string }>(em, `SELECT tenant_id, ${limit} AS "limit" FROM cascade.tenant_quotas`))
+      .rows;
     if (!row) throw new Error('Tenant has no quota row (tenant context missing?)');
     this.denied.inc({ tenant_id: this.labels.label(row.tenant_id), resource });
     throw quotaExceeded(resource, Number(row.limit));
@@ -66,7 +67,11 @@ export class QuotaLedger {
       await sql<Record<string, string>>(em, `SELECT tenant_id, users_used, workrooms_used, storage_bytes_used FROM cascade.tenant_quotas`)
     ).rows;
     if (row) this.observe('storage_bytes', { tenant_id: row.tenant_id, used: row.storage_bytes_used });
-    return { users: Number(row?.users_used ?? 0), workrooms: Number(row?.workrooms_used ?? 0), storage_bytes: Number(row?.storage_bytes_used ?? 0) };
+    return {
+      users: Number(row?.users_used ?? 0),
+      workrooms: Number(row?.workrooms_used ?? 0),
+      storage_bytes: Number(row?.storage_bytes_used ?? 0),
+    };
   }
 
   /** Storage usage is exported per tenant as it changes (cascade_storage_usage_bytes). */

@@ -7,7 +7,8 @@ export interface QuotaRow extends QuotaLimits {
   overrides: Partial<QuotaLimits>;
 }
 
-const LIMIT_COLUMNS = 'max_users, max_storage_bytes, max_api_calls_per_minute, max_concurrent_requests, max_workrooms, custom_domain_allowed, features';
+const LIMIT_COLUMNS =
+  'max_users, max_storage_bytes, max_api_calls_per_minute, max_concurrent_requests, max_workrooms, custom_domain_allowed, features';
 
 function toLimits(row: Record<string, unknown>): QuotaRow {
   return {
@@ -31,7 +32,15 @@ export class QuotaRepository {
       em,
       `INSERT INTO cascade.tenant_quotas (tenant_id, ${LIMIT_COLUMNS})
        VALUES (current_setting('app.current_tenant')::uuid, $1, $2, $3, $4, $5, $6, $7)`,
-      [limits.max_users, limits.max_storage_bytes, limits.max_api_calls_per_minute, limits.max_concurrent_requests, limits.max_workrooms, limits.custom_domain_allowed, limits.features],
+      [
+        limits.max_users,
+        limits.max_storage_bytes,
+        limits.max_api_calls_per_minute,
+        limits.max_concurrent_requests,
+        limits.max_workrooms,
+        limits.custom_domain_allowed,
+        limits.features,
+      ],
     );
   }
 
@@ -46,7 +55,16 @@ export class QuotaRepository {
       `UPDATE cascade.tenant_quotas SET max_users = $1, max_storage_bytes = $2, max_api_calls_per_minute = $3,
               max_concurrent_requests = $4, max_workrooms = $5, custom_domain_allowed = $6, features = $7,
               overrides = $8, updated_at = now()`,
-      [limits.max_users, limits.max_storage_bytes, limits.max_api_calls_per_minute, limits.max_concurrent_requests, limits.max_workrooms, limits.custom_domain_allowed, limits.features, JSON.stringify(overrides)],
+      [
+        limits.max_users,
+        limits.max_storage_bytes,
+        limits.max_api_calls_per_minute,
+        limits.max_concurrent_requests,
+        limits.max_workrooms,
+        limits.custom_domain_allowed,
+        limits.features,
+        JSON.stringify(overrides),
+      ],
     );
   }
 }

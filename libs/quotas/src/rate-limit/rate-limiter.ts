@@ -44,7 +44,10 @@ export class RateLimiter {
     const client = this.redis.client;
     if (client) {
       try {
-        const [count, resetMs] = (await client.eval(SCRIPT, { keys: [`ratelimit:${tenantId}`], arguments: [String(WINDOW_MS)] })) as [number, number];
+        const [count, resetMs] = (await client.eval(SCRIPT, { keys: [`ratelimit:${tenantId}`], arguments: [String(WINDOW_MS)] })) as [
+          number,
+          number,
+        ];
         return this.decide(count, limit, resetMs);
       } catch (err) {
         this.backendErrors.inc();
