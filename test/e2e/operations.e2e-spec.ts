@@ -13,7 +13,7 @@ import { TestApp } from '../support/test-app';
 
 describe('graceful shutdown', () => {
   it('SIGTERM during 50 in-flight requests: readiness turns 503, all 50 complete, exit code 0', async () => {
-    const t = await TestApp.start({ modules: [FailingModule], env: { DB_POOL_SIZE: '10', DB_CONNECT_TIMEOUT_MS: '30000' } });
+    const t = await TestApp.start({ modules: [FailingModule], env: { DB_POOL_SIZE: '10', DB_CONNECT_TIMEOUT_MS: '60000', SHUTDOWN_GRACE_MS: '60000' } });
     const a = await t.createTenant();
     const server = t.app.getHttpServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -21,7 +21,7 @@ describe('graceful shutdown', () => {
     const signals = new EventEmitter();
     let exitCode: number | undefined;
     const exited = new Promise<void>((resolve) =>
-      installGracefulShutdown(t.app, { graceMs: 10_000, signals, exit: (code) => ((exitCode = code), resolve()) }),
+      installGracefulShutdown(t.app, { graceMs: 60_000, signals, exit: (code) => ((exitCode = code), resolve()) }),
     );
     // one connection per request, so all 50 are truly in flight when the signal comes
     const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
@@ -34,7 +34,7 @@ describe('graceful shutdown', () => {
         req.on('error', reject);
         req.end();
       });
-    const inFlight = Array.from({ length: 50 }, (_, i) => post(`/test-only/write-then-wait?name=drain${i}&ms=700`));
+    const inFlight = Array.from({ length: 50 }, (_, i) => post(`/test-only/write-then-wait?name=drain${i}&ms=3000`));
     // wait until all 50 are inside the app (past the guards, holding a concurrency slot)
     const limiter = t.app.get(ConcurrencyLimiter);
     for (let i = 0; i < 200 && limiter.current(a.id) < 50; i++) await new Promise((r) => setTimeout(r, 25));

@@ -9,12 +9,32 @@ export interface TransactionScope {
   tenantId?: string;
 }
 
-type PgQueryRunner = QueryRunner & { releasePostgresConnection(err?: unknown): Promise<void> };
+type PgQueryRunner = Omit<QueryRunner, 'isTransactionActive'> & {
+  isTransactionActive: boolean;
+  releasePostgresConnection(err?: unknown): Promise<void>;
+  transactionDepth: number;
+};
 
-// Role, tenant and statement timeout in ONE round trip, all transaction-local (is_local = true):
-// nothing survives COMMIT/ROLLBACK, so a pooled connection never carries a tenant to the next user.
-const SCOPE_SQL =
-  "SELECT set_config('role', $1, true), set_config('app.current_tenant', $2, true), set_config('statement_timeout', $3, true)";
+const ROLES: readonly DbRole[] = ['cascade_tenant', 'cascade_platform'];
+
+/**
+ * BEGIN, the role switch, the tenant and the statement timeout in ONE round trip, all
+ * transaction-local (is_local = true): nothing survives COMMIT/ROLLBACK, so a pooled connection
+ * never carries a tenant to the next user. The statement is built only from values this file
+ * has checked itself — a role from a fixed list, a UUID matched by pattern, an integer — because
+ * a multi-statement string cannot carry bind parameters; no client string ever reaches it.
+ */
+function scopeSql(scope: TransactionScope, statementTimeoutMs: number): string {
+  if (!ROLES.includes(scope.role)) throw new Error('Unknown database role');
+  if (scope.tenantId !== undefined && !isUuid(scope.tenantId)) throw new Error('Tenant id must be a UUID');
+  if (!Number.isSafeInteger(statementTimeoutMs)) throw new Error('Statement timeout must be an integer');
+  return (
+    `BEGIN; SELECT set_config('role', '${scope.role}', true), ` +
+    `set_config('app.current_tenant', '${scope.tenantId ?? ''}', true), ` +
+    `set_config('statement_timeout', '${statementTimeoutMs}', true)`
+  );
+}
+
 const TENANT_SQL = "SELECT set_config('app.current_tenant', $1, true)";
 
 /**
@@ -75,11 +95,14 @@ export class ScopedTransaction {
   }
 
   private async open(): Promise<EntityManager> {
-    const runner = this.dataSource.createQueryRunner() as PgQueryRunner;
+    const runner = this.dataSource.createQueryRunner() as unknown as PgQueryRunner;
     this.runner = runner;
     await runner.connect();
-    await runner.startTransaction();
-    await runner.query(SCOPE_SQL, [this.scope.role, this.scope.tenantId ?? '', String(this.statementTimeoutMs)]);
+    // Mark the transaction open before sending it, exactly as TypeORM's startTransaction() does,
+    // so a failure part-way is still rolled back and TypeORM nests later calls as savepoints.
+    runner.isTransactionActive = true;
+    runner.transactionDepth = 1;
+    await runner.query(scopeSql(this.scope, this.statementTimeoutMs));
     return runner.manager;
   }
 
