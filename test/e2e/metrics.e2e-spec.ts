@@ -23,7 +23,7 @@ function parse(text: string): Sample[] {
 describe('GET /metrics', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await TestApp.start({ env: { METRICS_MAX_TENANT_LABELS: '2', METRICS_TOKEN: 'scrape-secret-0123456789' } });
+    t = await TestApp.start({ env: { METRICS_MAX_TENANT_LABELS: '2', METRICS_TOKEN: 'scrape-secret-0123456789', METRICS_PROCESS: 'true' } });
   });
   afterAll(() => t.close());
 

@@ -60,6 +60,8 @@ export class TestApp {
       DB_POOL_SIZE: '5',
       LOG_LEVEL: 'error',
       LOG_REQUESTS: 'false',
+      // the event-loop monitor behind them keeps jest workers from exiting; metrics tests turn them on
+      METRICS_PROCESS: 'false',
       STORAGE_ROOT: `.cascade/test-storage/${db.name}`,
       ...opts.env,
     };

@@ -27,7 +27,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         DatabaseModule.forRoot(),
-        MetricsModule.forRoot(),
+        MetricsModule.forRoot({ processMetrics: config.metricsProcess }),
         AuthModule,
         TenancyModule,
         CacheModule,

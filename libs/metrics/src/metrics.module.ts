@@ -10,13 +10,14 @@ import { TenantLabels } from './tenant-labels';
 @Global()
 @Module({})
 export class MetricsModule {
-  static forRoot(): DynamicModule {
+  static forRoot(opts: { processMetrics: boolean }): DynamicModule {
     // Node's default process metrics are registered once per process (tests start several apps).
+    // Their event-loop monitor keeps a process alive, so short-lived processes may leave them off.
     const defaultsRegistered = register.getSingleMetric('process_cpu_user_seconds_total') !== undefined;
     return {
       module: MetricsModule,
       imports: [
-        PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: !defaultsRegistered } }),
+        PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: opts.processMetrics && !defaultsRegistered } }),
       ],
       providers: [...METRIC_PROVIDERS, TenantLabels, HttpMetrics, PoolMetrics],
       exports: [...METRIC_PROVIDERS, TenantLabels, HttpMetrics],

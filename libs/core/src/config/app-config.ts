@@ -24,6 +24,8 @@ export interface AppConfig {
   s3: { endpoint?: string; bucket?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
   metricsMaxTenantLabels: number;
   metricsToken?: string;
+  /** Node's default process_* / nodejs_* metrics (METRICS_PROCESS, default true). */
+  metricsProcess: boolean;
   shutdownGraceMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'pretty';

@@ -102,6 +102,7 @@ export function parseEnv(env: Env): Omit<AppConfig, 'jwtSecret'> & { jwtSecret?:
     },
     metricsMaxTenantLabels: int(env, 'METRICS_MAX_TENANT_LABELS', 100, 0, 100000),
     metricsToken,
+    metricsProcess: bool(env, 'METRICS_PROCESS', true),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 600000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'], production ? 'json' : 'pretty'),
