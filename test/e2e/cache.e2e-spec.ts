@@ -1,7 +1,8 @@
 import { register } from 'prom-client';
 import { TenantCache } from '@cascade/cache';
 import { TestApp } from '../support/test-app';
-import { OwnRedis, sharedRedisUrl } from '../support/test-redis';
+import { twoReplicas } from '../support/replicas';
+import { OwnRedis } from '../support/test-redis';
 
 async function cacheCount(result: 'hit' | 'miss' | 'error'): Promise<number> {
   const metric = await register.getSingleMetric('cascade_cache_requests_total')?.get();
@@ -9,27 +10,11 @@ async function cacheCount(result: 'hit' | 'miss' | 'error'): Promise<number> {
 }
 
 describe('tenant-aware cache on a shared Redis, two replicas', () => {
-  let redis: Awaited<ReturnType<typeof sharedRedisUrl>>;
+  const { pair, skipped } = twoReplicas('cache');
+  const skip = skipped;
   let one: TestApp;
   let two: TestApp;
-
-  beforeAll(async () => {
-    redis = await sharedRedisUrl();
-    if (!redis.url) return;
-    one = await TestApp.start({ env: { REDIS_URL: redis.url } });
-    two = await TestApp.start({ env: { REDIS_URL: redis.url }, database: one.db, jwtSecret: one.config.jwtSecret });
-  });
-  afterAll(async () => {
-    await two?.close();
-    await one?.close();
-    await redis?.stop();
-  });
-
-  const skip = () => {
-    if (redis.url) return false;
-    process.stdout.write('[cache] skipped: no REDIS_URL and no redis-server installed\n');
-    return true;
-  };
+  beforeAll(() => ({ one, two } = pair));
 
   it("never serves tenant A's cached entry to B, even for the same key", async () => {
     if (skip()) return;

@@ -1,23 +1,12 @@
 import { TenantSession, TestApp } from '../support/test-app';
-import { sharedRedisUrl } from '../support/test-redis';
+import { twoReplicas } from '../support/replicas';
 
 /** The per-tenant rate limit is one count across all replicas sharing a Redis. */
 describe('rate limit across two app instances sharing one Redis', () => {
-  let redis: Awaited<ReturnType<typeof sharedRedisUrl>>;
+  const { pair, skipped } = twoReplicas('rate-limit');
   let one: TestApp;
   let two: TestApp;
-
-  beforeAll(async () => {
-    redis = await sharedRedisUrl();
-    if (!redis.url) return;
-    one = await TestApp.start({ env: { REDIS_URL: redis.url } });
-    two = await TestApp.start({ env: { REDIS_URL: redis.url }, database: one.db, jwtSecret: one.config.jwtSecret });
-  });
-  afterAll(async () => {
-    await two?.close();
-    await one?.close();
-    await redis?.stop();
-  });
+  beforeAll(() => ({ one, two } = pair));
 
   /** Fixed windows: start the burst early in a window so the test never straddles two. */
   async function freshWindow(tenant: TenantSession): Promise<void> {
@@ -27,10 +16,7 @@ describe('rate limit across two app instances sharing one Redis', () => {
   }
 
   it('admits at most the limit over both instances; 429 carries Retry-After and RateLimit headers; other tenants unaffected', async () => {
-    if (!redis.url) {
-      process.stdout.write('[rate-limit] skipped: no REDIS_URL and no redis-server installed\n');
-      return;
-    }
+    if (skipped()) return;
     const a = await one.createTenant();
     const b = await one.createTenant();
     await one.http.put(`/api/tenants/${a.id}/quota`).set(one.platformAuth).send({ max_api_calls_per_minute: 20 }).expect(200);

@@ -1,9 +1,9 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../libs/database/src/embedded-postgres';
+import { listening } from './net';
 
 const BINARIES = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', 'pgbouncer'];
 
@@ -90,14 +90,4 @@ export class TestPgBouncer {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection({ port, host: '127.0.0.1' }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 }

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createConnection } from 'node:net';
 import { freePort } from '../../libs/database/src/embedded-postgres';
+import { listening } from './net';
 
 /** A redis-server this test starts itself on a free port (so it can kill and revive it). */
 export class OwnRedis {
@@ -39,16 +39,6 @@ export class OwnRedis {
     proc.kill('SIGKILL');
     await exited;
   }
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection({ port, host: '127.0.0.1' }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 }
 
 /**

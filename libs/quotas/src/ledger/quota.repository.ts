@@ -23,6 +23,11 @@ function toLimits(row: Record<string, unknown>): QuotaRow {
   };
 }
 
+/** Bind values in LIMIT_COLUMNS order. */
+function limitParams(l: QuotaLimits): unknown[] {
+  return [l.max_users, l.max_storage_bytes, l.max_api_calls_per_minute, l.max_concurrent_requests, l.max_workrooms, l.custom_domain_allowed, l.features];
+}
+
 /** The limits row of the tenant the transaction acts for (row-level security picks the row). */
 @Injectable()
 export class QuotaRepository {
@@ -32,15 +37,7 @@ export class QuotaRepository {
       em,
       `INSERT INTO cascade.tenant_quotas (tenant_id, ${LIMIT_COLUMNS})
        VALUES (current_setting('app.current_tenant')::uuid, $1, $2, $3, $4, $5, $6, $7)`,
-      [
-        limits.max_users,
-        limits.max_storage_bytes,
-        limits.max_api_calls_per_minute,
-        limits.max_concurrent_requests,
-        limits.max_workrooms,
-        limits.custom_domain_allowed,
-        limits.features,
-      ],
+      limitParams(limits),
     );
   }
 
@@ -55,16 +52,7 @@ export class QuotaRepository {
       `UPDATE cascade.tenant_quotas SET max_users = $1, max_storage_bytes = $2, max_api_calls_per_minute = $3,
               max_concurrent_requests = $4, max_workrooms = $5, custom_domain_allowed = $6, features = $7,
               overrides = $8, updated_at = now()`,
-      [
-        limits.max_users,
-        limits.max_storage_bytes,
-        limits.max_api_calls_per_minute,
-        limits.max_concurrent_requests,
-        limits.max_workrooms,
-        limits.custom_domain_allowed,
-        limits.features,
-        JSON.stringify(overrides),
-      ],
+      [...limitParams(limits), JSON.stringify(overrides)],
     );
   }
 }
