@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -13,7 +15,7 @@ import { TestApp } from '../support/test-app';
 
 describe('graceful shutdown', () => {
   it('SIGTERM during 50 in-flight requests: readiness turns 503, all 50 complete, exit code 0', async () => {
-    const t = await TestApp.start({ modules: [FailingModule], env: { DB_POOL_SIZE: '10', DB_CONNECT_TIMEOUT_MS: '60000', SHUTDOWN_GRACE_MS: '60000' } });
+    const t = await TestApp.start({ modules: [FailingModule], env: { DB_POOL_SIZE: '50', DB_CONNECT_TIMEOUT_MS: '60000', SHUTDOWN_GRACE_MS: '60000' } });
     const a = await t.createTenant();
     const server = t.app.getHttpServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -34,10 +36,10 @@ describe('graceful shutdown', () => {
         req.on('error', reject);
         req.end();
       });
-    const inFlight = Array.from({ length: 50 }, (_, i) => post(`/test-only/write-then-wait?name=drain${i}&ms=3000`));
+    const inFlight = Array.from({ length: 50 }, (_, i) => post(`/test-only/write-then-wait?name=drain${i}&ms=5000`));
     // wait until all 50 are inside the app (past the guards, holding a concurrency slot)
     const limiter = t.app.get(ConcurrencyLimiter);
-    for (let i = 0; i < 200 && limiter.current(a.id) < 50; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 800 && limiter.current(a.id) < 50; i++) await new Promise((r) => setTimeout(r, 25));
     expect(limiter.current(a.id)).toBe(50);
     signals.emit('SIGTERM');
     const ready = await fetch(`${base}/health/ready`)
@@ -59,7 +61,10 @@ async function startPg(dir: string, port: number): Promise<{ url: string; proc: 
   const proc = spawn(process.execPath, [`${__dirname}/../support/pg-server.mjs`, dir, String(port)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const [line] = (await once(createInterface({ input: proc.stdout! }), 'line')) as [string];
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).once('line', resolve);
+    proc.once('exit', (code) => reject(new Error(`pg-server exited with ${code} before it was ready`)));
+  });
   return { url: JSON.parse(line).url, proc };
 }
 
@@ -74,7 +79,7 @@ describe('database outage', () => {
   let pg: { url: string; proc: ChildProcess };
   let port: number;
   let t: TestApp;
-  const dir = `.cascade/test-outage-${process.pid}`;
+  const dir = join(tmpdir(), `cascade-test-outage-${process.pid}`);
 
   beforeAll(async () => {
     port = await freePort();

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../libs/database/src/embedded-postgres';
 import { runMigrations } from '../../libs/database/src/migrate';
@@ -12,7 +14,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.CASCADE_TEST_RUN = `${Date.now().toString(36)}${process.pid}`;
   let url = process.env.DATABASE_URL;
   if (!url) {
-    const embedded = await startEmbeddedPostgres({ dir: `.cascade/test-pg-${process.pid}`, database: 'postgres', persistent: false });
+    const embedded = await startEmbeddedPostgres({ dir: join(tmpdir(), `cascade-test-pg-${process.pid}`), database: 'postgres', persistent: false });
     (globalThis as Record<string, unknown>).__cascadeEmbedded = embedded;
     url = embedded.url;
     process.stdout.write(`\n[test] DATABASE_URL unset: embedded PostgreSQL on port ${embedded.port}\n`);

@@ -7,10 +7,12 @@ import { AppConfig, CoreModule } from '@cascade/core';
 import { DatabaseModule } from '@cascade/database';
 import { MetricsModule } from '@cascade/metrics';
 import { QuotasModule, TenantLimitsGuard } from '@cascade/quotas';
+import { StorageModule } from '@cascade/storage';
 import { TenancyModule, TenantGuard, TransactionInterceptor } from '@cascade/tenancy';
 import { AuditApiModule } from './audit/audit-api.module';
 import { LoginModule } from './auth/login.module';
 import { CurrentTenantModule } from './current-tenant/current-tenant.module';
+import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ResourcesModule } from './resources/resources.module';
@@ -32,6 +34,7 @@ export class AppModule {
         TenancyModule,
         CacheModule,
         QuotasModule,
+        StorageModule,
         AuditModule,
         HealthModule,
         AuditApiModule,
@@ -41,6 +44,7 @@ export class AppModule {
         UsersModule,
         ResourcesModule,
         WorkroomsModule,
+        FilesModule,
       ],
       providers: [
         // Global guards run in this order: who is calling, for which tenant, within its limits

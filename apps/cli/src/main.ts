@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { TENANT_ROLES, TokenService } from '@cascade/auth';
 import { ConfigError, isUuid, loadConfig, uuidv7 } from '@cascade/core';
 import { runMigrations } from '@cascade/database';
+import { runTenantsCommand, TENANTS_USAGE } from './tenants/tenants.command';
 
 const USAGE = `cascade <command>
 
@@ -10,7 +11,7 @@ const USAGE = `cascade <command>
   token --platform-admin [--ttl S] print a platform-admin JWT (bootstrap)
   token --tenant ID --role R --sub USER_ID [--ttl S]
                                    print a tenant token (operators, support)
-`;
+${TENANTS_USAGE}`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -52,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${tokens.issue({ sub, tenantId, role }, ttl).access_token}\n`);
       return 0;
     }
+    case 'tenants':
+      return runTenantsCommand(args, { config });
     default:
       process.stderr.write(USAGE);
       return command === undefined || command === '--help' ? 0 : 1;

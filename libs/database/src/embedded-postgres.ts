@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
@@ -25,6 +25,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Run as root, PostgreSQL runs as the `postgres` OS user, which must be able to reach its data
+ * folder: folders below the working directory on the way to it get the search (x) bit.
+ */
+function letPostgresUserTraverse(dir: string): void {
+  const stop = resolve('.');
+  for (let d = dir; d.startsWith(stop) && d !== stop; d = dirname(d)) {
+    const mode = statSync(d).mode & 0o777;
+    if ((mode & 0o011) !== 0o011) chmodSync(d, mode | 0o011);
+  }
+}
+
 interface EmbeddedPostgresLike {
   initialise(): Promise<void>;
   start(): Promise<void>;
@@ -43,6 +55,7 @@ export async function startEmbeddedPostgres(
   const dataDir = join(dir, 'data');
   const passwordFile = join(dir, 'password');
   mkdirSync(dir, { recursive: true });
+  if (userInfo().uid === 0) letPostgresUserTraverse(dir);
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
   const port = opts.port ?? (await freePort());

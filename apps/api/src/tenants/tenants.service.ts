@@ -1,8 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantCache } from '@cascade/cache';
-import { APP_CONFIG, AppConfig, conflict, decodeCursor, featureNotEnabled, notFound, Page, toPage, uuidv7, validationFailed } from '@cascade/core';
+import {
+  APP_CONFIG,
+  AppConfig,
+  conflict,
+  decodeCursor,
+  featureNotEnabled,
+  notFound,
+  Page,
+  toPage,
+  uuidv7,
+  validationFailed,
+} from '@cascade/core';
 import { isUniqueViolation } from '@cascade/database';
 import { effectiveLimits, PlanCatalog, QuotaLedger, QuotaLimits, QuotaRepository, Usage } from '@cascade/quotas';
+import { ObjectStorage } from '@cascade/storage';
 import { RESERVED_SLUGS, TenantConnection, TenantDirectory, TenantRecord } from '@cascade/tenancy';
 import { UsersService } from '../users/users.service';
 import { CreateTenantDto } from './dto/create-tenant.dto';
@@ -29,6 +41,7 @@ export class TenantsService {
     private readonly users: UsersService,
     private readonly directory: TenantDirectory,
     private readonly cache: TenantCache,
+    private readonly storage: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -110,6 +123,9 @@ export class TenantsService {
     const tenant = await this.get(db, id);
     if (!(await this.tenants.delete(await db.manager(), id))) throw notFound();
     db.afterCommit(() => this.cache.flushTenant(id));
+    // The stored bytes go once the rows are gone for good; should this fail, the files sweeper
+    // finds objects of a tenant that no longer exists and purges them.
+    db.afterCommit(() => this.storage.purgeTenant(id));
     await this.directory.invalidate(tenant);
   }
 
