@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { RedisConnection } from '@cascade/cache';
@@ -24,6 +25,7 @@ local key = KEYS[1] .. ':' .. start
 local count = redis.call('INCR', key)
 if count == 1 then redis.call('PEXPIRE', key, window + 1000) end
 return { count, start + window - now }`;
+const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
 /**
  * Fixed one-minute windows per tenant. With REDIS_URL the count is shared by all replicas;
