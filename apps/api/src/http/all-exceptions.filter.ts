@@ -17,7 +17,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     const { body, headers, unexpected } = toErrorResponse(exception);
-    if (unexpected) {
+    // A client that went away mid-request ends its transaction (rolled back); not a server fault.
+    const clientGone = req.socket?.destroyed === true || res.destroyed;
+    if (unexpected && clientGone) {
+      this.logger.debug?.(`client went away: ${(exception as Error)?.message ?? String(exception)}`);
+    } else if (unexpected) {
       const e = exception as Error;
       this.logger.error(
         `${body.statusCode} ${e?.name ?? 'Error'}: ${e?.message ?? String(exception)}`,

@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { Server } from 'node:http';
 import { AppConfig, assignRequestId } from '@cascade/core';
 import { HttpMetrics } from '@cascade/metrics';
 import { createAppLogger, requestLogMiddleware } from '../lifecycle/app-logger';
@@ -12,6 +13,12 @@ import { createValidationPipe } from './validation';
 export function configureApp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  // Node closes idle keep-alive sockets after 5 s by default: every client then reconnects, and a
+  // load balancer with a 60 s idle timeout races the close (sporadic 502s). Stay above it.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  server.headersTimeout = config.keepAliveTimeoutMs + 1000;
+  server.requestTimeout = config.requestTimeoutMs;
   express.set('trust proxy', config.trustedProxies.length ? config.trustedProxies : false);
   // Every request gets an id (the caller's X-Request-Id when well-formed), echoed back.
   app.use((req: Request, res: Response, next: NextFunction) => {

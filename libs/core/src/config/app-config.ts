@@ -27,6 +27,10 @@ export interface AppConfig {
   /** Node's default process_* / nodejs_* metrics (METRICS_PROCESS, default true). */
   metricsProcess: boolean;
   shutdownGraceMs: number;
+  /** Idle keep-alive connections are kept this long (above a load balancer's idle timeout). */
+  keepAliveTimeoutMs: number;
+  /** Longest a whole request may take (large uploads on slow links). */
+  requestTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'pretty';
   /** One access-log line per request (LOG_REQUESTS, default true). */

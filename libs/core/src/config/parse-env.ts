@@ -104,6 +104,8 @@ export function parseEnv(env: Env): Omit<AppConfig, 'jwtSecret'> & { jwtSecret?:
     metricsToken,
     metricsProcess: bool(env, 'METRICS_PROCESS', true),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 600000),
+    keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 600000, 1000, 86400000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'], production ? 'json' : 'pretty'),
     logRequests: bool(env, 'LOG_REQUESTS', true),

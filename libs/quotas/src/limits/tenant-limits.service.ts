@@ -13,6 +13,8 @@ import { QuotaLimits } from '../plans/quota-limits';
 export class TenantLimits {
   static readonly TTL_MS = 5000;
   private readonly local = new LocalCache<QuotaLimits>(TenantLimits.TTL_MS);
+  // Concurrent misses of one tenant share one query (single flight).
+  private readonly inFlight = new Map<string, Promise<QuotaLimits>>();
 
   constructor(
     private readonly runner: TransactionRunner,
@@ -25,6 +27,15 @@ export class TenantLimits {
   async of(tenantId: string): Promise<QuotaLimits> {
     const cached = this.local.get(tenantId);
     if (cached) return cached;
+    let pending = this.inFlight.get(tenantId);
+    if (!pending) {
+      pending = this.load(tenantId).finally(() => this.inFlight.delete(tenantId));
+      this.inFlight.set(tenantId, pending);
+    }
+    return pending;
+  }
+
+  private async load(tenantId: string): Promise<QuotaLimits> {
     const row = await this.runner.run({ role: 'cascade_tenant', tenantId }, (em) => this.quotas.findQuota(em));
     if (!row) throw new Error('Tenant has no quota row');
     const { overrides: _overrides, ...limits } = row;

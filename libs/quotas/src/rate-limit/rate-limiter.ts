@@ -46,10 +46,12 @@ export class RateLimiter {
     const client = this.redis.client;
     if (client) {
       try {
-        const [count, resetMs] = (await client.eval(SCRIPT, { keys: [`ratelimit:${tenantId}`], arguments: [String(WINDOW_MS)] })) as [
-          number,
-          number,
-        ];
+        const call = { keys: [`ratelimit:${tenantId}`], arguments: [String(WINDOW_MS)] };
+        // EVALSHA sends 40 bytes instead of the script; a Redis that restarted answers NOSCRIPT once.
+        const [count, resetMs] = (await client.evalSha(SCRIPT_SHA, call).catch((err: Error) => {
+          if (!/NOSCRIPT/.test(err.message)) throw err;
+          return client.eval(SCRIPT, call);
+        })) as [number, number];
         return this.decide(count, limit, resetMs);
       } catch (err) {
         this.backendErrors.inc();
