@@ -1,0 +1,901 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run bench`: builds CASCADE, gives it a fresh database with 50 tenants × 200 users × 1,000
+// resources, and measures, in one run on the same database:
+//   a   raw node:http + pg, the app's tenant transaction (3 round trips)      — the stack's limit
+//   a1  the same transaction in ONE round trip                                  — what batching buys
+//   b   raw node:http + pg, no isolation at all                                 — isolation's price
+//   c-db CASCADE, reads that miss its cache (every read goes to PostgreSQL)
+//   c   CASCADE, hot-skewed reads (its cache as designed)
+// all at saturation on GET /api/resources/:id; then CASCADE with the mixed workload (80 % reads,
+// 15 % writes, 5 % other) at saturation, and with 10,000 open keep-alive connections at a fixed
+// arrival rate the box sustains. Every response is checked for rows of
+// another tenant; any leak fails the run. Writes bench/results/<date>.json and .svg.
+//
+// Flags: --quick (short smoke run), --profile (also a CPU profile of CASCADE under the mixed load),
+//        --skip-build, --keep-tmp. Env: see SETTINGS below (BENCH_*), DATABASE_URL, REDIS_URL.
+const { spawn, spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } = require('node:fs');
+const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
+
+const { startNode, stop, stopAll } = require('./lib/children');
+const { preparePostgres, backendPids } = require('./lib/postgres');
+const { provision } = require('./lib/provision');
+const { cacheCounters } = require('./lib/metrics');
+const { memoryOf, cpuSecondsOf, openFilesLimit, machineBusySeconds, establishedOn, machine } = require('./lib/system');
+const { renderChart } = require('./lib/chart');
+const { table, num, pct, mb } = require('./lib/table');
+const progress = require('./lib/progress');
+const { summarise, toText } = require('./profile-summary');
+
+const ROOT = path.resolve(__dirname, '..');
+const PROBE = path.join(__dirname, 'app-probe.js');
+const RESULTS = path.join(__dirname, 'results');
+const flags = new Set(process.argv.slice(2));
+const QUICK = flags.has('--quick');
+const envInt = (name, def) => (process.env[name] && /^\d+$/.test(process.env[name]) ? Number(process.env[name]) : def);
+
+const SETTINGS = {
+  tenants: envInt('BENCH_TENANTS', 50),
+  usersPerTenant: envInt('BENCH_USERS_PER_TENANT', 200),
+  resourcesPerTenant: envInt('BENCH_RESOURCES_PER_TENANT', 1000),
+  hotPerTenant: envInt('BENCH_HOT_PER_TENANT', 20),
+  poolSize: envInt('BENCH_DB_POOL_SIZE', 10),
+  satConnections: envInt('BENCH_SAT_CONNECTIONS', 200),
+  rounds: QUICK ? 1 : envInt('BENCH_ROUNDS', 3),
+  satWarmup: QUICK ? 2 : envInt('BENCH_SAT_WARMUP', 3),
+  satDuration: QUICK ? 4 : envInt('BENCH_SAT_DURATION', 8),
+  mixedConnections: QUICK ? 1000 : envInt('BENCH_CONNECTIONS', 10000),
+  mixedSatDuration: QUICK ? 5 : envInt('BENCH_MIXED_SAT_DURATION', 20),
+  // 0: 40 % of the mixed workload's throughput at saturation, measured in the same run. A paced
+  // stream costs the app about 1.5× the CPU per request of a saturating closed loop (nothing is
+  // batched), so 40 % keeps its event loop around two-thirds busy.
+  mixedRate: envInt('BENCH_RATE', 0),
+  mixedLoadShare: 0.4,
+  // 0: long enough for every connection to have sent at least once (connections / rate + 5 s).
+  mixedWarmup: envInt('BENCH_MIXED_WARMUP', 0),
+  mixedDuration: QUICK ? 10 : envInt('BENCH_MIXED_DURATION', 45),
+  mixedControlDuration: QUICK ? 5 : envInt('BENCH_MIXED_CONTROL_DURATION', 25),
+  profileDuration: QUICK ? 8 : envInt('BENCH_PROFILE_DURATION', 20),
+};
+
+/** Longest pause between two requests of one connection in the fixed-rate phase (see below). */
+const MAX_SEND_INTERVAL_S = 50;
+
+const RAW_SERVERS = [
+  { key: 'a', label: 'raw + RLS tx (3 round trips, as the app)', chart: 'a: raw + RLS\n3 round trips', mode: 'rls' },
+  { key: 'a1', label: 'raw + RLS tx (1 round trip)', chart: 'a1: raw + RLS\n1 round trip', mode: 'rls-1rt' },
+  { key: 'b', label: 'raw, no isolation', chart: 'b: raw\nno isolation', mode: 'plain' },
+];
+const CASCADE_RUNS = [
+  { key: 'c_db', label: 'CASCADE, cache misses (DB path)', chart: 'c-db: CASCADE\ncache misses', mode: 'read-cold' },
+  { key: 'c', label: 'CASCADE, hot-skewed reads (cache)', chart: 'c: CASCADE\nhot reads', mode: 'read-hot' },
+];
+
+const started = Date.now();
+const stamp = new Date();
+const runId = `${stamp.toISOString().replace(/\D/g, '').slice(0, 14)}_${process.pid}`;
+const TMP = path.join(RESULTS, 'tmp', runId);
+const DATA_FILE = path.join(TMP, 'data.json');
+const cleanups = [];
+let interrupted = false;
+
+const { log, status } = progress;
+const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
+
+let cleaning = null;
+
+/** Stops every process this run started, drops its database, removes its scratch files. Once. */
+function cleanup() {
+  cleaning ??= (async () => {
+    await stopAll(20000);
+    while (cleanups.length) {
+      try {
+        await cleanups.pop()();
+      } catch (err) {
+        log(`cleanup: ${err.message}`);
+      }
+    }
+    if (!flags.has('--keep-tmp')) rmSync(TMP, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    interrupted = true;
+    log(`\n${signal}: stopping every process this run started and dropping its database…`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+function build() {
+  return new Promise((resolve, reject) => {
+    const logFile = path.join(TMP, 'build.log');
+    const out = createWriteStream(logFile);
+    const child = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanups.push(async () => child.exitCode === null && child.kill('SIGTERM'));
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+    const timer = setInterval(() => status(`building (npm run build)… ${elapsed()}`), 500);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      if (code === 0) return resolve();
+      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n') : '';
+      reject(new Error(`npm run build failed (exit ${code}):\n${tail}`));
+    });
+  });
+}
+
+/** The environment of a child, without any CASCADE setting inherited from the caller's shell. */
+function cleanEnv(extra) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (
+      /^(PORT|DATABASE_URL|MIGRATION_DATABASE_URL|REDIS_URL|JWT_.*|METRICS_.*|BASE_DOMAIN|TRUST_.*|DB_.*|LOG_.*|STORAGE_.*|S3_.*|PLANS_FILE|CORS_ORIGINS|TRUSTED_PROXIES|MIGRATE_ON_START|NODE_OPTIONS|SHUTDOWN_GRACE_MS|MAX_UPLOAD_BYTES)$/.test(
+        key,
+      )
+    )
+      delete env[key];
+  }
+  return { ...env, ...extra };
+}
+
+async function freePort() {
+  const { freePort: free } = require(path.join(ROOT, 'dist/libs/database/src/embedded-postgres.js'));
+  return free();
+}
+
+function logTail(file, lines = 20) {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '';
+}
+
+async function waitFor(check, { timeoutMs, what, entry, logFile }) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (entry && entry.exited) throw new Error(`${what}: the process exited (code ${entry.code}).\n${logTail(logFile)}`);
+    if (await check().catch(() => false)) return;
+    if (Date.now() > until) throw new Error(`${what}: not ready after ${timeoutMs} ms.\n${logTail(logFile)}`);
+    await sleep(200);
+  }
+}
+
+// ---------------------------------------------------------------- servers under test
+
+async function startCascade({ pg, jwtSecret, profileFile }) {
+  const port = await freePort();
+  const logFile = path.join(TMP, profileFile ? 'app-profiled.log' : 'app.log');
+  const timingFile = path.join(TMP, profileFile ? 'app-profiled.probe.json' : 'app.probe.json');
+  const args = ['-r', PROBE, path.join(ROOT, 'dist/apps/api/src/main.js')];
+  const entry = startNode('cascade', args, {
+    cwd: ROOT,
+    logFile,
+    env: cleanEnv({
+      NODE_ENV: 'production',
+      PORT: String(port),
+      DATABASE_URL: pg.appUrl,
+      JWT_SECRET: jwtSecret,
+      DB_POOL_SIZE: String(SETTINGS.poolSize),
+      LOG_LEVEL: 'warn',
+      STORAGE_ROOT: path.join(TMP, 'storage'),
+      BENCH_PROBE_FILE: timingFile,
+      ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}),
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    }),
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${baseUrl}/health/ready`)).status === 200, { timeoutMs: 60000, what: 'CASCADE', entry, logFile });
+  return { entry, pid: entry.child.pid, port, baseUrl, logFile, timingFile };
+}
+
+async function startRaw(server, { pg, jwtSecret }) {
+  const port = await freePort();
+  const logFile = path.join(TMP, `raw-${server.key}.log`);
+  const timingFile = path.join(TMP, `raw-${server.key}.probe.json`);
+  const entry = startNode(`raw ${server.mode}`, ['-r', PROBE, path.join(__dirname, 'raw-server.js')], {
+    cwd: ROOT,
+    logFile,
+    env: cleanEnv({
+      MODE: server.mode,
+      PORT: String(port),
+      DATABASE_URL: server.mode === 'plain' ? pg.superUrl : pg.appUrl,
+      JWT_SECRET: jwtSecret,
+      POOL_SIZE: String(SETTINGS.poolSize),
+      BENCH_PROBE_FILE: timingFile,
+    }),
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${baseUrl}/health`)).status === 404, {
+    timeoutMs: 20000,
+    what: `raw server (${server.mode})`,
+    entry,
+    logFile,
+  });
+  return { entry, pid: entry.child.pid, port, baseUrl, logFile, timingFile };
+}
+
+// ---------------------------------------------------------------- measurement of one phase
+
+const timingSeq = new Map();
+
+/** Asks a preloaded server for its timing since the last ask (SIGUSR2) and reads the answer. */
+async function collectTiming(target) {
+  const before = timingSeq.get(target.timingFile) || 0;
+  try {
+    process.kill(target.pid, 'SIGUSR2');
+  } catch {
+    return null;
+  }
+  const until = Date.now() + 5000;
+  while (Date.now() < until) {
+    try {
+      const report = JSON.parse(readFileSync(target.timingFile, 'utf8'));
+      if (report.seq > before) {
+        timingSeq.set(target.timingFile, report.seq);
+        return report;
+      }
+    } catch {
+      // not written yet
+    }
+    await sleep(20);
+  }
+  return null;
+}
+
+async function cpuSnapshot(pg, pids) {
+  // Our own processes and the machine first and synchronously: the generator may exit soon after.
+  const at = Date.now();
+  const machineBusy = machineBusySeconds();
+  const own = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuSecondsOf(p)]));
+  const backends = await backendPids(pg.superUrl, pg.database).catch(() => []);
+  const db = new Map(backends.map((p) => [p, cpuSecondsOf(p)]));
+  return { at, machine: machineBusy, own, db };
+}
+
+function cpuDelta(a, b, windowSec) {
+  const own = {};
+  for (const k of Object.keys(b.own)) own[`${k}_s`] = b.own[k] !== null && a.own[k] !== null ? round(b.own[k] - a.own[k], 1) : null;
+  let db = 0;
+  for (const [pid, v] of b.db) if (v !== null) db += v - (a.db.get(pid) ?? 0);
+  const machineBusy = b.machine - a.machine;
+  const mine = (own.server_s || 0) + (own.generator_s || 0) + db;
+  return {
+    ...own,
+    postgres_s: round(db, 1),
+    machine_busy_s: round(machineBusy, 1),
+    other_processes_s: round(Math.max(0, machineBusy - mine), 1),
+    capacity_s: round(machine().cpus * windowSec, 1),
+  };
+}
+
+const round = (v, d = 2) => (v === null || v === undefined ? null : Math.round(v * 10 ** d) / 10 ** d);
+
+/**
+ * Runs the load generator against one server and gathers, over the measurement window only:
+ * the generator's result, CPU split, the server's peak RSS, its pg timing and (CASCADE) cache counters.
+ */
+function runPhase({ key, title, step, target, mode, connections, warmupSec, durationSec, rate, pg, files, cascade, countConnections }) {
+  if (target.entry.exited)
+    return Promise.reject(
+      new Error(`the server under test exited before "${title}" (code ${target.entry.code}):\n${logTail(target.logFile)}`),
+    );
+  const cfgFile = path.join(TMP, `load-${key}.json`);
+  const timeoutSec = 10;
+  writeFileSync(
+    cfgFile,
+    JSON.stringify({
+      url: target.baseUrl,
+      dataFile: DATA_FILE,
+      mode,
+      files: Boolean(files),
+      connections,
+      warmupSec,
+      durationSec,
+      rate,
+      timeoutSec,
+    }),
+  );
+  const logFile = path.join(TMP, `load-${key}.log`);
+  const gen = startNode(`load ${key}`, [path.join(__dirname, 'load.js'), cfgFile], { cwd: ROOT, ipc: true, logFile, env: cleanEnv({}) });
+  const pids = { server: target.pid, generator: gen.child.pid };
+  const before = memoryOf(target.pid);
+  let inWindow = false;
+  let rssPeak = 0;
+  const open = [];
+  const sampler = setInterval(() => {
+    if (!inWindow) return;
+    const m = memoryOf(target.pid);
+    if (m) rssPeak = Math.max(rssPeak, m.rss);
+  }, 1000);
+  const connSampler = countConnections
+    ? setInterval(() => {
+        if (inWindow) open.push(establishedOn(target.port));
+      }, 3000)
+    : null;
+
+  const edge = async (which) => {
+    if (countConnections) open.push(establishedOn(target.port)); // before anything can close
+    const [cpu, cache, timing] = await Promise.all([
+      cpuSnapshot(pg, pids),
+      cascade ? cacheCounters(target.baseUrl).catch(() => null) : null,
+      collectTiming(target),
+    ]);
+    return { which, cpu, cache, timing };
+  };
+
+  return new Promise((resolve, reject) => {
+    let result = null;
+    let failure = null;
+    let start = null;
+    let end = null;
+    gen.child.on('message', (msg) => {
+      if (msg.type === 'progress') {
+        const phase = msg.phase === 'warmup' ? 'warm-up' : 'measuring';
+        status(
+          `${step} ${title} · ${phase} ${Math.round(msg.elapsed_s)}/${msg.total_s} s · ${num(msg.rps)} req/s · errors ${msg.errors} · leaks ${msg.leaks}${msg.reconnects ? ` · reconnects ${msg.reconnects}` : ''}`,
+        );
+      } else if (msg.type === 'window' && msg.edge === 'start') {
+        start = edge('start').then((s) => {
+          inWindow = true;
+          return s;
+        });
+      } else if (msg.type === 'window' && msg.edge === 'end') {
+        end = (start || Promise.resolve()).then(() => {
+          inWindow = false;
+          return edge('end');
+        });
+      } else if (msg.type === 'result') result = msg.result;
+      else if (msg.type === 'error') failure = msg.message;
+    });
+    gen.exited$.then(async ({ code }) => {
+      clearInterval(sampler);
+      if (connSampler) clearInterval(connSampler);
+      if (!result)
+        return reject(new Error(`load generator for ${title} ended (exit ${code}) without a result: ${failure || logTail(logFile)}`));
+      if (target.entry.exited)
+        return reject(
+          new Error(
+            `the server under test exited during "${title}" (code ${target.entry.code}, signal ${target.entry.signal}):\n${logTail(target.logFile)}`,
+          ),
+        );
+      try {
+        const [s, e] = await Promise.all([start, end]);
+        const out = { ...result, title };
+        if (s && e) {
+          out.cpu = cpuDelta(s.cpu, e.cpu, (e.cpu.at - s.cpu.at) / 1000);
+          if (s.cache && e.cache) out.cache = cacheStats(s.cache, e.cache, result);
+          if (e.timing) out.server_timing = trimTiming(e.timing);
+        }
+        out.rss_peak_bytes = rssPeak || null;
+        out.rss_before_bytes = before ? before.rss : null;
+        if (countConnections) out.open_connections = { min: Math.min(...open), max: Math.max(...open), samples: open.length };
+        resolve(out);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+/**
+ * cascade_cache_requests_total counts two caches: the in-process tenant directory (one lookup per
+ * request) and the resource cache (one per single read). The metric's own rate is reported, and a
+ * lower bound for the resource cache alone, charging every miss to it.
+ */
+function cacheStats(a, b, result) {
+  const hit = b.hit - a.hit;
+  const miss = b.miss - a.miss;
+  const error = b.error - a.error;
+  const lookups = hit + miss + error;
+  const tenantLookups = result.requests;
+  const resourceLookups = lookups - tenantLookups;
+  return {
+    hits: hit,
+    misses: miss,
+    errors: error,
+    hit_rate: lookups ? round(hit / lookups, 4) : null,
+    resource_lookups: resourceLookups,
+    resource_hit_rate_lower_bound: resourceLookups > 0 ? round(Math.max(0, hit - tenantLookups) / resourceLookups, 4) : null,
+  };
+}
+
+function trimTiming(t) {
+  const statements = Object.entries(t.statements)
+    .sort((x, y) => y[1].total - x[1].total)
+    .slice(0, 10)
+    .map(([statement, s]) => ({ statement, count: s.count, mean_ms: round(s.mean), p95_ms: round(s.p95), p99_ms: round(s.p99) }));
+  const q = t.queries;
+  return {
+    queries: q.count,
+    query_ms: { mean: round(q.mean), p50: round(q.p50), p95: round(q.p95), p99: round(q.p99), max: round(q.max) },
+    statements,
+    pool_wait_ms: {
+      count: t.pool_wait.count,
+      mean: round(t.pool_wait.mean),
+      p95: round(t.pool_wait.p95),
+      p99: round(t.pool_wait.p99),
+      max: round(t.pool_wait.max),
+    },
+    event_loop: {
+      utilization: round(t.event_loop.utilization, 3),
+      delay_p50_ms: round(t.event_loop.delay_p50_ms),
+      delay_p99_ms: round(t.event_loop.delay_p99_ms),
+      delay_max_ms: round(t.event_loop.delay_max_ms),
+    },
+    gc: { count: t.gc.count, total_ms: Math.round(t.gc.total_ms) },
+    memory_at_end: t.memory
+      ? { rss: t.memory.rss, heap_used: t.memory.heapUsed, heap_total: t.memory.heapTotal, external: t.memory.external }
+      : null,
+  };
+}
+
+/**
+ * One server's rounds as one result: the round with the median throughput stands for the server
+ * (its latency, CPU, cache and timing), with every round's throughput listed; errors and leaks
+ * are the sums over ALL rounds, so none is hidden by the choice.
+ */
+function medianRound(list) {
+  const sorted = [...list].sort((x, y) => x.rps - y.rps);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const sum = (f) => list.reduce((acc, x) => acc + f(x), 0);
+  const errorKinds = {};
+  for (const x of list) for (const [k, v] of Object.entries(x.error_kinds)) errorKinds[k] = (errorKinds[k] || 0) + v;
+  return {
+    ...median,
+    rps_rounds: list.map((x) => round(x.rps, 1)),
+    errors: sum((x) => x.errors),
+    leaks: sum((x) => x.leaks),
+    responses_total: sum((x) => x.responses_total),
+    error_kinds: errorKinds,
+    error_samples: list.flatMap((x) => x.error_samples).slice(0, 5),
+    leak_samples: list.flatMap((x) => x.leak_samples).slice(0, 5),
+    rss_peak_bytes: Math.max(...list.map((x) => x.rss_peak_bytes || 0)) || null,
+  };
+}
+
+function summariseRatios(values) {
+  const s = [...values].sort((x, y) => x - y);
+  return {
+    median: round(s[Math.floor((s.length - 1) / 2)], 4),
+    min: round(s[0], 4),
+    max: round(s[s.length - 1], 4),
+    rounds: values.map((v) => round(v, 4)),
+  };
+}
+
+function phaseSummary(r) {
+  return `${r.title}: ${num(r.rps)} req/s, p50 ${r.latency_ms.p50} ms, p95 ${r.latency_ms.p95} ms, p99 ${r.latency_ms.p99} ms, errors ${r.errors}, leaks ${r.leaks}`;
+}
+
+// ---------------------------------------------------------------- the run
+
+async function main() {
+  mkdirSync(TMP, { recursive: true });
+  const box = machine();
+  log(
+    `CASCADE benchmark · ${box.cpus} CPUs (${box.cpu_model}) · ${(box.total_mem_bytes / 2 ** 30).toFixed(1)} GiB · Node ${box.node} · load average ${box.loadavg_at_start.join(' ')}`,
+  );
+  if (QUICK) log('--quick: short phases and 1,000 connections; numbers are a smoke test, not results');
+
+  if (!flags.has('--skip-build')) await build();
+  log(`[1/7] built (${elapsed()})`);
+
+  const pg = await preparePostgres({ runId, log: (m) => status(m) });
+  cleanups.push(pg.cleanup);
+  log(
+    `[2/7] PostgreSQL ${pg.serverVersion}${pg.embedded ? ' (embedded)' : ''}: database ${pg.database}, migrated, authenticator ${pg.role}; pg_stat_statements ${pg.pgStatStatements ? 'loaded' : 'not in shared_preload_libraries (server-side statement stats unavailable; app-side timing used)'}`,
+  );
+
+  const jwtSecret = randomBytes(48).toString('base64url');
+  const app = await startCascade({ pg, jwtSecret });
+  const idle = memoryOf(app.pid);
+  log(
+    `[3/7] CASCADE started in production mode on :${app.port} (pool ${SETTINGS.poolSize}, Redis ${process.env.REDIS_URL ? 'on' : 'off: in-memory cache'}, open-files limit ${openFilesLimit(app.pid)})`,
+  );
+
+  status('provisioning tenants, users and resources…');
+  const data = await provision({
+    baseUrl: app.baseUrl,
+    superUrl: pg.superUrl,
+    jwtSecret,
+    tenants: SETTINGS.tenants,
+    usersPerTenant: SETTINGS.usersPerTenant,
+    resourcesPerTenant: SETTINGS.resourcesPerTenant,
+    hotPerTenant: SETTINGS.hotPerTenant,
+    log: (m) => status(m),
+  });
+  writeFileSync(DATA_FILE, JSON.stringify(data));
+  const files = (await fetch(`${app.baseUrl}/api/files`, { headers: { authorization: `Bearer ${data.users[0].token}` } })).status === 200;
+  log(
+    `[4/7] provisioned ${SETTINGS.tenants} tenants × ${SETTINGS.usersPerTenant} users × ${SETTINGS.resourcesPerTenant} resources, ${data.users.length} tokens (${elapsed()}); GET /api/files ${files ? 'exists: in the mix' : 'does not exist in this build: left out of the mix'}`,
+  );
+
+  // Interleaved rounds: on a shared box the background load drifts, so each round runs every
+  // server back to back and the comparisons are made within a round (paired), then medianed.
+  const raws = {};
+  for (const server of RAW_SERVERS) raws[server.key] = await startRaw(server, { pg, jwtSecret });
+  const rounds = {};
+  const phaseCommon = { pg, connections: SETTINGS.satConnections, warmupSec: SETTINGS.satWarmup, durationSec: SETTINGS.satDuration };
+  try {
+    for (let r = 1; r <= SETTINGS.rounds; r++) {
+      for (const server of [...RAW_SERVERS, ...CASCADE_RUNS]) {
+        const cascade = !raws[server.key];
+        const result = await runPhase({
+          ...phaseCommon,
+          key: `${server.key}-r${r}`,
+          title: `${server.label}, round ${r}/${SETTINGS.rounds}`,
+          step: '[5/7]',
+          target: cascade ? app : raws[server.key],
+          mode: server.mode,
+          cascade,
+        });
+        (rounds[server.key] ??= []).push(result);
+      }
+      log(
+        `[5/7] round ${r}/${SETTINGS.rounds}: ${[...RAW_SERVERS, ...CASCADE_RUNS].map((x) => `${x.key} ${num(rounds[x.key][r - 1].rps)}`).join(' · ')} req/s`,
+      );
+    }
+  } finally {
+    for (const raw of Object.values(raws)) await stop(raw.entry);
+  }
+  const saturation = {};
+  for (const server of [...RAW_SERVERS, ...CASCADE_RUNS])
+    saturation[server.key] = { label: server.label, ...medianRound(rounds[server.key]) };
+  const paired = (f) => summariseRatios(rounds.a.map((_, i) => f(i)));
+  const pairedRatios = {
+    isolation_overhead: paired((i) => (rounds.b[i].rps - rounds.a[i].rps) / rounds.b[i].rps),
+    isolation_overhead_one_round_trip: paired((i) => (rounds.b[i].rps - rounds.a1[i].rps) / rounds.b[i].rps),
+    framework_cost: paired((i) => rounds.c[i].rps / rounds.a[i].rps),
+    framework_cost_db_path: paired((i) => rounds.c_db[i].rps / rounds.a[i].rps),
+  };
+  for (const key of Object.keys(saturation))
+    log(
+      `[5/7] ${phaseSummary(saturation[key])} (median of ${SETTINGS.rounds} rounds: ${saturation[key].rps_rounds.map((v) => num(v)).join(', ')})`,
+    );
+
+  saturation.c_mix = {
+    label: 'CASCADE, mixed workload',
+    ...(await runPhase({
+      ...phaseCommon,
+      durationSec: SETTINGS.mixedSatDuration,
+      key: 'c_mix',
+      title: 'CASCADE, mixed workload',
+      step: '[5/7]',
+      target: app,
+      mode: 'mixed',
+      files,
+      cascade: true,
+    })),
+  };
+  log(`[5/7] ${phaseSummary(saturation.c_mix)}`);
+
+  // Node closes a connection whose first request has not arrived within headersTimeout (60 s); a
+  // connection re-opened after the app's 5 s keep-alive timeout must send again before that.
+  const rateFloor = Math.ceil(SETTINGS.mixedConnections / MAX_SEND_INTERVAL_S);
+  const measuredRate = Math.round((saturation.c_mix.rps * SETTINGS.mixedLoadShare) / 10) * 10;
+  const rate = SETTINGS.mixedRate || Math.max(rateFloor, measuredRate);
+  if (!SETTINGS.mixedRate && measuredRate < rateFloor) {
+    log(
+      `      note: ${SETTINGS.mixedLoadShare * 100} % of the measured capacity is ${num(measuredRate)} req/s, below the ${num(rateFloor)} req/s that ${num(SETTINGS.mixedConnections)} connections need to send within ${MAX_SEND_INTERVAL_S} s each; using ${num(rateFloor)}`,
+    );
+  }
+  const warmup = SETTINGS.mixedWarmup || Math.ceil(SETTINGS.mixedConnections / rate) + 5;
+  const mixed = await runPhase({
+    pg,
+    key: 'mixed',
+    title: `CASCADE mixed, ${num(SETTINGS.mixedConnections)} connections at ${num(rate)} req/s`,
+    step: '[6/7]',
+    target: app,
+    mode: 'mixed',
+    files,
+    cascade: true,
+    countConnections: true,
+    connections: SETTINGS.mixedConnections,
+    rate,
+    warmupSec: warmup,
+    durationSec: SETTINGS.mixedDuration,
+  });
+  mixed.rate_rule = SETTINGS.mixedRate ? 'BENCH_RATE' : `${SETTINGS.mixedLoadShare * 100} % of the mixed workload's saturation throughput`;
+  log(`[6/7] ${phaseSummary(mixed)}`);
+
+  // The same rate over few connections: what the 10,000 connections themselves cost.
+  const control = await runPhase({
+    pg,
+    key: 'mixed_control',
+    title: `CASCADE mixed, ${num(SETTINGS.satConnections)} connections at ${num(rate)} req/s`,
+    step: '[6/7]',
+    target: app,
+    mode: 'mixed',
+    files,
+    cascade: true,
+    connections: SETTINGS.satConnections,
+    rate,
+    warmupSec: SETTINGS.satWarmup,
+    durationSec: SETTINGS.mixedControlDuration,
+  });
+  log(`[6/7] ${phaseSummary(control)}`);
+
+  status('stopping CASCADE (SIGTERM, graceful)…');
+  const appHwm = memoryOf(app.pid);
+  const shutdownStarted = Date.now();
+  const exit = await stop(app.entry, 30000);
+  const shutdown = { code: exit.code, signal: exit.signal, ms: Date.now() - shutdownStarted };
+
+  let profile = null;
+  if (flags.has('--profile')) profile = await runProfile({ pg, jwtSecret, files });
+
+  const results = assemble({ box, pg, saturation, pairedRatios, mixed, control, files, shutdown, appHwm, appIdle: idle, profile });
+  const date = stamp.toISOString().slice(0, 10);
+  // A --quick run is a smoke test: its files go to the ignored scratch folder, never over results.
+  const outDir = QUICK ? path.join(RESULTS, 'tmp') : RESULTS;
+  mkdirSync(outDir, { recursive: true });
+  const jsonFile = path.join(outDir, `${date}${QUICK ? '-quick' : ''}.json`);
+  const svgFile = path.join(outDir, `${date}${QUICK ? '-quick' : ''}.svg`);
+  writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(svgFile, chart(results));
+  log(`[7/7] results: ${path.relative(ROOT, jsonFile)}, chart: ${path.relative(ROOT, svgFile)} (${elapsed()} in all)`);
+
+  await cleanup();
+  process.stdout.write(`\n${report(results)}\n`);
+  if (results.leaks_total > 0) {
+    log(`\nFAILED: ${results.leaks_total} rows of another tenant were served. Zero is the only passing number.`);
+    return 1;
+  }
+  if (results.errors_total > 0) {
+    log(`\nFAILED: ${results.errors_total} requests failed (non-2xx, timeouts or socket errors); see error_kinds in the results.`);
+    return 2;
+  }
+  return 0;
+}
+
+/** CASCADE again, CPU-profiled over the measurement window, saturated with the mixed workload. */
+async function runProfile({ pg, jwtSecret, files }) {
+  const keep = path.join(RESULTS, 'tmp', `${runId}-cascade.cpuprofile`);
+  const app = await startCascade({ pg, jwtSecret, profileFile: keep });
+  let phase;
+  try {
+    phase = await runPhase({
+      pg,
+      key: 'profile',
+      title: 'CASCADE mixed at saturation, profiled',
+      step: '[7/7]',
+      target: app,
+      mode: 'mixed',
+      files,
+      cascade: true,
+      connections: SETTINGS.satConnections,
+      warmupSec: 3,
+      durationSec: SETTINGS.profileDuration,
+    });
+    await waitFor(async () => existsSync(keep), { timeoutMs: 20000, what: 'CPU profile' });
+  } finally {
+    await stop(app.entry, 30000);
+  }
+  const summary = summarise(JSON.parse(readFileSync(keep, 'utf8')), 25);
+  log(`[7/7] ${phaseSummary(phase)}; profile: ${path.relative(ROOT, keep)}`);
+  log(
+    `\n${toText({ ...summary, categories: summary.categories.slice(0, 12), self: summary.self.slice(0, 15), inclusive: summary.inclusive.slice(0, 15) })}\n`,
+  );
+  return { file: path.relative(ROOT, keep), phase: slimPhase(phase), summary };
+}
+
+/** Which code was measured: the commit, and whether the working tree had changes on top of it. */
+function gitState() {
+  const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return null;
+  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'apps', 'libs', 'config', 'package.json');
+  return { commit: head.stdout.trim(), uncommitted_changes: Boolean(dirty.stdout.trim()) };
+}
+
+function slimPhase(r) {
+  const { error_samples: _e, leak_samples: _l, ...rest } = r;
+  return { ...rest, error_samples: r.error_samples.slice(0, 5), leak_samples: r.leak_samples.slice(0, 5) };
+}
+
+function assemble({ box, pg, saturation, pairedRatios, mixed, control, files, shutdown, appHwm, appIdle, profile }) {
+  const phases = [...Object.values(saturation), mixed, control, ...(profile ? [profile.phase] : [])];
+  const leaks = phases.reduce((s, p) => s + p.leaks, 0);
+  const errors = phases.reduce((s, p) => s + p.errors, 0);
+  // Paired within each round, then the median over rounds (ranges in `paired`).
+  const derived = Object.fromEntries(Object.entries(pairedRatios).map(([k, v]) => [k, v.median]));
+  const rss = Math.max(
+    mixed.rss_peak_bytes || 0,
+    control.rss_peak_bytes || 0,
+    ...Object.values(saturation).map((p) => (p.title.startsWith('CASCADE') ? p.rss_peak_bytes || 0 : 0)),
+  );
+  const targets = [
+    { target: 'isolation overhead (b − a) / b ≤ 5 %', value: pct(derived.isolation_overhead), met: derived.isolation_overhead <= 0.05 },
+    { target: 'CASCADE ≥ 60 % of raw baseline (c / a)', value: pct(derived.framework_cost), met: derived.framework_cost >= 0.6 },
+    {
+      target: 'CASCADE DB path ≥ 60 % of raw baseline (c-db / a)',
+      value: pct(derived.framework_cost_db_path),
+      met: derived.framework_cost_db_path >= 0.6,
+    },
+    // A connection the server closed is re-opened at once, so a few are always being re-established.
+    {
+      target: `${num(SETTINGS.mixedConnections)} connections open (≥ 99 % at every sample)`,
+      value: `${num(mixed.open_connections.min)}–${num(mixed.open_connections.max)}; ${num(mixed.reconnects)} reconnects`,
+      met: mixed.open_connections.min >= 0.99 * SETTINGS.mixedConnections,
+    },
+    { target: '0 errors (mixed)', value: num(mixed.errors), met: mixed.errors === 0 },
+    { target: '0 leaks (all phases)', value: num(leaks), met: leaks === 0 },
+    { target: `p95 < 200 ms at ${num(mixed.rate)} req/s`, value: `${mixed.latency_ms.p95} ms`, met: mixed.latency_ms.p95 < 200 },
+    { target: 'app RSS < 400 MB', value: mb(rss), met: rss < 400 * 1e6 },
+    {
+      target: 'cache hit rate > 90 % (mixed; metric)',
+      value: pct(mixed.cache && mixed.cache.hit_rate),
+      met: Boolean(mixed.cache && mixed.cache.hit_rate > 0.9),
+    },
+  ];
+  return {
+    date: stamp.toISOString(),
+    run_id: runId,
+    code: gitState(),
+    machine: box,
+    postgres: {
+      version: pg.serverVersion,
+      embedded: pg.embedded,
+      pg_stat_statements: pg.pgStatStatements,
+      max_connections: pg.maxConnections,
+    },
+    redis: Boolean(process.env.REDIS_URL),
+    settings: {
+      ...SETTINGS,
+      quick: QUICK,
+      files_route: files,
+      hot_share: require('./workload').HOT_SHARE,
+      mix: files ? require('./workload').MIXED_WITH_FILES : require('./workload').MIXED,
+    },
+    saturation: Object.fromEntries(Object.entries(saturation).map(([k, v]) => [k, slimPhase(v)])),
+    derived,
+    paired: pairedRatios,
+    mixed: slimPhase(mixed),
+    mixed_control: slimPhase(control),
+    app: {
+      rss_idle_after_start_bytes: appIdle ? appIdle.rss : null,
+      rss_peak_bytes: rss,
+      vm_hwm_bytes: appHwm ? appHwm.hwm : null,
+      shutdown,
+    },
+    leaks_total: leaks,
+    errors_total: errors,
+    responses_checked: phases.reduce((acc, p) => acc + p.responses_total, 0),
+    targets,
+    profile,
+    duration_s: Math.round((Date.now() - started) / 1000),
+  };
+}
+
+function chart(r) {
+  const servers = ['a', 'a1', 'b', 'c_db', 'c'].map((k) => ({
+    key: k,
+    label: [...RAW_SERVERS, ...CASCADE_RUNS].find((s) => s.key === k).chart,
+    rps: r.saturation[k].rps,
+    latency: r.saturation[k].latency_ms,
+  }));
+  const m = r.mixed;
+  return renderChart({
+    servers,
+    title: `CASCADE vs raw node:http + pg — GET /api/resources/:id at saturation (${r.settings.satConnections} connections)`,
+    subtitle: `${r.date.slice(0, 10)} · ${r.machine.cpus} CPUs, ${(r.machine.total_mem_bytes / 2 ** 30).toFixed(1)} GiB · Node ${r.machine.node} · PostgreSQL ${r.postgres.version} · ${r.redis ? 'Redis' : 'in-memory cache'} · everything on one box`,
+    footer: [
+      `Isolation overhead (b − a) / b = ${pct(r.derived.isolation_overhead)}; CASCADE / raw (c / a) = ${pct(r.derived.framework_cost)}; CASCADE DB path / raw (c-db / a) = ${pct(r.derived.framework_cost_db_path)}.`,
+      `Mixed workload, ${num(m.connections)} keep-alive connections at ${num(m.rate)} req/s: p50 ${m.latency_ms.p50} ms, p95 ${m.latency_ms.p95} ms, p99 ${m.latency_ms.p99} ms; errors ${m.errors}; leaks ${r.leaks_total}; cache hit rate ${pct(m.cache && m.cache.hit_rate)}; RSS peak ${mb(r.app.rss_peak_bytes)}.`,
+    ],
+  });
+}
+
+function report(r) {
+  const out = [];
+  const m = r.mixed;
+  out.push(
+    `CASCADE benchmark ${r.date.slice(0, 10)} · ${r.machine.cpus} CPUs · ${(r.machine.total_mem_bytes / 2 ** 30).toFixed(1)} GiB · Node ${r.machine.node} · PostgreSQL ${r.postgres.version}${r.postgres.embedded ? ' (embedded)' : ''} · ${r.redis ? 'Redis' : 'no Redis'}`,
+  );
+  out.push('');
+  out.push(
+    `Saturation: GET /api/resources/:id, ${r.settings.satConnections} connections, ${r.settings.rounds} interleaved rounds of ${r.settings.satDuration} s (after ${r.settings.satWarmup} s warm-up each); the median round is shown`,
+  );
+  out.push(
+    table(
+      ['server', 'req/s', 'rounds', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'leaks', 'server CPU s', 'PG CPU s', 'cache hit'],
+      Object.values(r.saturation).map((p) => [
+        p.label,
+        num(p.rps),
+        p.rps_rounds ? p.rps_rounds.map((v) => num(v)).join(' / ') : '—',
+        p.latency_ms.p50,
+        p.latency_ms.p95,
+        p.latency_ms.p99,
+        num(p.errors),
+        num(p.leaks),
+        p.cpu && p.cpu.server_s,
+        p.cpu && p.cpu.postgres_s,
+        p.cache ? pct(p.cache.hit_rate) : '—',
+      ]),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  const ratios = [
+    ['isolation overhead (b − a) / b', 'isolation_overhead'],
+    ['  the same with a1 (1 round trip) for a', 'isolation_overhead_one_round_trip'],
+    ['framework cost c / a (cache as designed)', 'framework_cost'],
+    ['  reads that miss the cache, c-db / a', 'framework_cost_db_path'],
+  ];
+  for (const [label, key] of ratios)
+    out.push(`${label.padEnd(42)} ${pct(r.derived[key]).padStart(7)}   (rounds: ${r.paired[key].rounds.map((v) => pct(v)).join(', ')})`);
+  out.push('');
+  const k = r.mixed_control;
+  out.push(`Mixed workload on CASCADE at a fixed arrival rate of ${num(m.rate)} req/s (${m.rate_rule}), ${m.duration_s} s measured`);
+  const both = (f) => [f(m), f(k)];
+  const timing = (p, f) => (p.server_timing ? f(p.server_timing) : '—');
+  out.push(
+    table(
+      ['measure', `${num(m.connections)} connections`, `${num(k.connections)} connections`],
+      [
+        ['achieved throughput (req/s)', ...both((p) => num(p.rps))],
+        [
+          'latency p50 / p95 / p99 (ms, from intended send)',
+          ...both((p) => `${p.latency_ms.p50} / ${p.latency_ms.p95} / ${p.latency_ms.p99}`),
+        ],
+        ['errors / leaks', ...both((p) => `${num(p.errors)} / ${num(p.leaks)}`)],
+        [
+          'open connections, server side (min–max)',
+          ...both((p) => (p.open_connections ? `${num(p.open_connections.min)}–${num(p.open_connections.max)}` : '—')),
+        ],
+        ['reconnects (idle closes by the server)', ...both((p) => `${num(p.reconnects)} (${num(p.idle_closes_by_server)})`)],
+        [
+          'cache hit rate: metric / resource cache ≥',
+          ...both((p) => (p.cache ? `${pct(p.cache.hit_rate)} / ${pct(p.cache.resource_hit_rate_lower_bound)}` : '—')),
+        ],
+        [
+          'DB round trip p50 / p95 / p99 (ms, app side)',
+          ...both((p) => timing(p, (t) => `${t.query_ms.p50} / ${t.query_ms.p95} / ${t.query_ms.p99}`)),
+        ],
+        [
+          'pool wait p95 (ms) / event-loop delay p99 (ms)',
+          ...both((p) => timing(p, (t) => `${t.pool_wait_ms.p95} / ${t.event_loop.delay_p99_ms}`)),
+        ],
+        [
+          'app RSS before → peak (V8 heap used at the end)',
+          ...both(
+            (p) =>
+              `${mb(p.rss_before_bytes)} → ${mb(p.rss_peak_bytes)} (${timing(p, (t) => mb(t.memory_at_end && t.memory_at_end.heap_used))})`,
+          ),
+        ],
+        [
+          'CPU s: app / PostgreSQL / generator / others, of',
+          ...both((p) =>
+            p.cpu
+              ? `${p.cpu.server_s} / ${p.cpu.postgres_s} / ${p.cpu.generator_s} / ${p.cpu.other_processes_s}, of ${p.cpu.capacity_s}`
+              : '—',
+          ),
+        ],
+      ],
+      ['l', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  out.push('Targets');
+  out.push(
+    table(
+      ['target', 'value', 'met'],
+      r.targets.map((t) => [t.target, t.value, t.met ? 'yes' : 'NO']),
+      ['l', 'r', 'l'],
+    ),
+  );
+  return out.join('\n');
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (err) => {
+    if (interrupted) return; // the signal handler is already cleaning up and will exit
+    progress.clear();
+    process.stderr.write(`\nbenchmark failed: ${err.stack || err.message}\n`);
+    await cleanup().catch(() => undefined);
+    process.exit(3);
+  },
+);
