@@ -1,5 +1,6 @@
 export * from './data-source-options';
 export * from './sql';
+export * from './table-reader';
 export * from './embedded-postgres';
 export * from './database.module';
 export * from './migrate';

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { sql } from '@cascade/database';
+import { sql, TableReader } from '@cascade/database';
 import { RESOURCE_COLUMNS, ResourceView } from './resource.view';
 
 /** Resources of the current tenant; row-level security scopes every statement. */
 @Injectable()
 export class ResourcesRepository {
+  private readonly reader = new TableReader<ResourceView>('cascade.resources', RESOURCE_COLUMNS);
+
   async insert(em: EntityManager, r: { id: string; name: string; data: object; createdBy: string | null }): Promise<ResourceView> {
     const { rows } = await sql<ResourceView>(
       em,
@@ -16,18 +18,12 @@ export class ResourcesRepository {
     return rows[0];
   }
 
-  async findById(em: EntityManager, id: string): Promise<ResourceView | null> {
-    const { rows } = await sql<ResourceView>(em, `SELECT ${RESOURCE_COLUMNS} FROM cascade.resources WHERE id = $1`, [id]);
-    return rows[0] ?? null;
+  findById(em: EntityManager, id: string): Promise<ResourceView | null> {
+    return this.reader.byId(em, id);
   }
 
-  async listAfter(em: EntityManager, afterId: string | undefined, limit: number): Promise<ResourceView[]> {
-    const { rows } = await sql<ResourceView>(
-      em,
-      `SELECT ${RESOURCE_COLUMNS} FROM cascade.resources WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
-      [afterId ?? null, limit],
-    );
-    return rows;
+  listAfter(em: EntityManager, afterId: string | undefined, limit: number): Promise<ResourceView[]> {
+    return this.reader.pageAfter(em, afterId, limit);
   }
 
   /** Name prefix search (case-insensitive); the pattern's wildcards are escaped, never interpreted. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { sql } from '@cascade/database';
+import { sql, TableReader } from '@cascade/database';
 import { USER_VIEW_COLUMNS, UserView } from './user.view';
 
 export interface UserCredentials {
@@ -15,6 +15,8 @@ export interface UserCredentials {
  */
 @Injectable()
 export class UsersRepository {
+  private readonly reader = new TableReader<UserView>('cascade.users', USER_VIEW_COLUMNS);
+
   async insert(em: EntityManager, user: { id: string; email: string; passwordHash: string; role: string }): Promise<UserView> {
     const { rows } = await sql<UserView>(
       em,
@@ -25,9 +27,8 @@ export class UsersRepository {
     return rows[0];
   }
 
-  async findById(em: EntityManager, id: string): Promise<UserView | null> {
-    const { rows } = await sql<UserView>(em, `SELECT ${USER_VIEW_COLUMNS} FROM cascade.users WHERE id = $1`, [id]);
-    return rows[0] ?? null;
+  findById(em: EntityManager, id: string): Promise<UserView | null> {
+    return this.reader.byId(em, id);
   }
 
   async findCredentialsByEmail(em: EntityManager, email: string): Promise<UserCredentials | null> {
@@ -35,13 +36,8 @@ export class UsersRepository {
     return rows[0] ?? null;
   }
 
-  async listAfter(em: EntityManager, afterId: string | undefined, limit: number): Promise<UserView[]> {
-    const { rows } = await sql<UserView>(
-      em,
-      `SELECT ${USER_VIEW_COLUMNS} FROM cascade.users WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
-      [afterId ?? null, limit],
-    );
-    return rows;
+  listAfter(em: EntityManager, afterId: string | undefined, limit: number): Promise<UserView[]> {
+    return this.reader.pageAfter(em, afterId, limit);
   }
 
   async update(em: EntityManager, id: string, changes: { email?: string; passwordHash?: string; role?: string }): Promise<UserView | null> {

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { sql } from '@cascade/database';
+import { sql, TableReader } from '@cascade/database';
 import { WORKROOM_COLUMNS, WorkroomView } from './workroom.view';
 
 /** Workrooms of the current tenant; row-level security scopes every statement. */
 @Injectable()
 export class WorkroomsRepository {
+  private readonly reader = new TableReader<WorkroomView>('cascade.workrooms', WORKROOM_COLUMNS);
+
   async insert(em: EntityManager, w: { id: string; name: string; createdBy: string | null }): Promise<WorkroomView> {
     const { rows } = await sql<WorkroomView>(
       em,
@@ -16,18 +18,12 @@ export class WorkroomsRepository {
     return rows[0];
   }
 
-  async findById(em: EntityManager, id: string): Promise<WorkroomView | null> {
-    const { rows } = await sql<WorkroomView>(em, `SELECT ${WORKROOM_COLUMNS} FROM cascade.workrooms WHERE id = $1`, [id]);
-    return rows[0] ?? null;
+  findById(em: EntityManager, id: string): Promise<WorkroomView | null> {
+    return this.reader.byId(em, id);
   }
 
-  async listAfter(em: EntityManager, afterId: string | undefined, limit: number): Promise<WorkroomView[]> {
-    const { rows } = await sql<WorkroomView>(
-      em,
-      `SELECT ${WORKROOM_COLUMNS} FROM cascade.workrooms WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
-      [afterId ?? null, limit],
-    );
-    return rows;
+  listAfter(em: EntityManager, afterId: string | undefined, limit: number): Promise<WorkroomView[]> {
+    return this.reader.pageAfter(em, afterId, limit);
   }
 
   async delete(em: EntityManager, id: string): Promise<boolean> {
