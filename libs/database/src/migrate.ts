@@ -1,6 +1,7 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@cascade/core';
 import { dataSourceOptions, SCHEMA } from './data-source-options';
+import { sql } from './sql';
 
 export interface MigrationReport {
   applied: string[];
@@ -22,9 +23,12 @@ export async function runMigrations(
   }
 }
 
-/** Names of migrations that the code has and the database has not applied yet. */
-export async function pendingMigrations(ds: DataSource): Promise<string[]> {
-  const rows: { name: string }[] = await ds.query(`SELECT name FROM ${SCHEMA}.migrations`);
+/**
+ * Names of migrations the code has and the database has not applied yet, read on the given
+ * manager (the app's login cannot read cascade.migrations itself; the platform role can).
+ */
+export async function pendingMigrations(em: EntityManager, known: DataSource['migrations']): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>(em, `SELECT name FROM ${SCHEMA}.migrations`);
   const applied = new Set(rows.map((r) => r.name));
-  return ds.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
+  return known.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
 }

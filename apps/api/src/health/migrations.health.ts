@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
-import { TransactionRunner, sql } from '@cascade/database';
+import { pendingMigrations, TransactionRunner } from '@cascade/database';
 
 /** Ready only when every migration the code knows is applied to the database. */
 @Injectable()
@@ -18,11 +18,7 @@ export class MigrationsHealthIndicator {
     const i = this.indicator.check(key);
     if (this.allApplied) return i.up();
     try {
-      const { rows } = await this.runner.run({ role: 'cascade_platform' }, (em) =>
-        sql<{ name: string }>(em, 'SELECT name FROM cascade.migrations'),
-      );
-      const applied = new Set(rows.map((r) => r.name));
-      const pending = this.dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
+      const pending = await this.runner.run({ role: 'cascade_platform' }, (em) => pendingMigrations(em, this.dataSource.migrations));
       this.allApplied = pending.length === 0;
       return this.allApplied ? i.up() : i.down({ pending });
     } catch {

@@ -77,13 +77,16 @@ export class TenantsService {
     const before = await this.get(db, id);
     const em = await db.manager();
     await db.actAsTenant(id);
-    if (dto.plan !== undefined && dto.plan !== before.plan) {
-      const quota = await this.requireQuota(db);
-      await this.quotas.updateQuota(em, effectiveLimits(this.plans.limits(this.requirePlan(dto.plan)), quota.overrides), quota.overrides);
+    // One read of the quota row serves both steps; a plan change in the same request decides
+    // whether the custom domain is allowed.
+    const quota = dto.plan !== undefined || dto.custom_domain ? await this.requireQuota(db) : undefined;
+    let limits: QuotaLimits | undefined = quota;
+    if (quota && dto.plan !== undefined && dto.plan !== before.plan) {
+      limits = effectiveLimits(this.plans.limits(this.requirePlan(dto.plan)), quota.overrides);
+      await this.quotas.updateQuota(em, limits, quota.overrides);
     }
-    if (dto.custom_domain) {
-      const quota = await this.requireQuota(db);
-      if (!quota.custom_domain_allowed) throw featureNotEnabled('custom_domain');
+    if (limits && dto.custom_domain) {
+      if (!limits.custom_domain_allowed) throw featureNotEnabled('custom_domain');
       const base = this.config.baseDomain;
       if (base && (dto.custom_domain === base || dto.custom_domain.endsWith(`.${base}`))) {
         throw validationFailed('custom_domain must not be under BASE_DOMAIN');
@@ -131,8 +134,9 @@ export class TenantsService {
 
   /** Limits and live usage of the tenant the transaction acts for. */
   async quotaView(db: TenantConnection): Promise<QuotaView> {
-    const { overrides: _overrides, ...limits } = await this.requireQuota(db);
-    return { limits, usage: await this.ledger.usage(await db.manager()) };
+    const { overrides: _overrides, usage, tenantId, ...limits } = await this.requireQuota(db);
+    this.ledger.observeUsage(tenantId, usage);
+    return { limits, usage };
   }
 
   private async requireQuota(db: TenantConnection) {

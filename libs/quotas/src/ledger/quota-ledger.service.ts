@@ -62,16 +62,9 @@ export class QuotaLedger {
     if (rows[0]) this.observe(resource, rows[0]);
   }
 
-  async usage(em: EntityManager): Promise<Usage> {
-    const [row] = (
-      await sql<Record<string, string>>(em, `SELECT tenant_id, users_used, workrooms_used, storage_bytes_used FROM cascade.tenant_quotas`)
-    ).rows;
-    if (row) this.observe('storage_bytes', { tenant_id: row.tenant_id, used: row.storage_bytes_used });
-    return {
-      users: Number(row?.users_used ?? 0),
-      workrooms: Number(row?.workrooms_used ?? 0),
-      storage_bytes: Number(row?.storage_bytes_used ?? 0),
-    };
+  /** A usage read elsewhere (the quota row) refreshes the exported storage gauge too. */
+  observeUsage(tenantId: string, usage: Usage): void {
+    this.observe('storage_bytes', { tenant_id: tenantId, used: String(usage.storage_bytes) });
   }
 
   /** Storage usage is exported per tenant as it changes (cascade_storage_usage_bytes). */

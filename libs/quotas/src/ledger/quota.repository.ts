@@ -2,9 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { sql } from '@cascade/database';
 import { QuotaLimits } from '../plans/quota-limits';
+import type { Usage } from './quota-ledger.service';
 
+/** The whole quota row: limits, the overrides they came from, and live usage — one read. */
 export interface QuotaRow extends QuotaLimits {
+  tenantId: string;
   overrides: Partial<QuotaLimits>;
+  usage: Usage;
 }
 
 const LIMIT_COLUMNS =
@@ -19,7 +23,9 @@ function toLimits(row: Record<string, unknown>): QuotaRow {
     max_workrooms: Number(row.max_workrooms),
     custom_domain_allowed: Boolean(row.custom_domain_allowed),
     features: (row.features as string[]) ?? [],
+    tenantId: String(row.tenant_id),
     overrides: (row.overrides as Partial<QuotaLimits>) ?? {},
+    usage: { users: Number(row.users_used), workrooms: Number(row.workrooms_used), storage_bytes: Number(row.storage_bytes_used) },
   };
 }
 
@@ -42,7 +48,10 @@ export class QuotaRepository {
   }
 
   async findQuota(em: EntityManager): Promise<QuotaRow | null> {
-    const { rows } = await sql(em, `SELECT ${LIMIT_COLUMNS}, overrides FROM cascade.tenant_quotas`);
+    const { rows } = await sql(
+      em,
+      `SELECT tenant_id, ${LIMIT_COLUMNS}, overrides, users_used, workrooms_used, storage_bytes_used FROM cascade.tenant_quotas`,
+    );
     return rows[0] ? toLimits(rows[0]) : null;
   }
 

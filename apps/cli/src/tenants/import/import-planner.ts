@@ -76,7 +76,7 @@ export async function planImport(
     const quota = await deps.quotas.findQuota(em);
     if (!quota) throw new Error(`Tenant ${tenant.id} has no quota row`);
     limits = quota;
-    usage = await deps.ledger.usage(em);
+    usage = quota.usage;
     for (const c of COLLECTIONS) for (const [k, v] of await deps.repo.findKeys(em, c)) existing[c].set(k, v);
     checkEmails(exp, existing.users, await deps.repo.userEmails(em), problems);
   } else {
