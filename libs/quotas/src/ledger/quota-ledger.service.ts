@@ -3,7 +3,7 @@ import { Counter, Gauge } from 'prom-client';
 import { EntityManager } from 'typeorm';
 import { quotaExceeded } from '@cascade/core';
 import { sql } from '@cascade/database';
-import { InjectMetric, M, TenantLabels } from '@cascade/metrics';
+import { InjectMetric, M, OTHER_TENANTS, TenantLabels } from '@cascade/metrics';
 
 /** Counted quotas: usage column and limit column of cascade.tenant_quotas (fixed names, never client input). */
 const COUNTERS = {
@@ -30,6 +30,8 @@ export interface Usage {
  */
 @Injectable()
 export class QuotaLedger {
+  private readonly overflowStorage = new Map<string, number>();
+
   constructor(
     private readonly labels: TenantLabels,
     @InjectMetric(M.quotaDenied) private readonly denied: Counter<'tenant_id' | 'resource'>,
@@ -67,8 +69,18 @@ export class QuotaLedger {
     this.observe('storage_bytes', { tenant_id: tenantId, used: String(usage.storage_bytes) });
   }
 
-  /** Storage usage is exported per tenant as it changes (cascade_storage_usage_bytes). */
+  /**
+   * Storage usage is exported per tenant as it changes (cascade_storage_usage_bytes). Tenants
+   * past the label cap share the "other" series, which is their SUM — never one tenant's value
+   * shown under another name.
+   */
   private observe(resource: CountedResource, row: { tenant_id: string; used: string }): void {
-    if (resource === 'storage_bytes') this.storageUsage.set({ tenant_id: this.labels.label(row.tenant_id) }, Number(row.used));
+    if (resource !== 'storage_bytes') return;
+    const label = this.labels.label(row.tenant_id);
+    if (label !== OTHER_TENANTS) return void this.storageUsage.set({ tenant_id: label }, Number(row.used));
+    this.overflowStorage.set(row.tenant_id, Number(row.used));
+    let sum = 0;
+    for (const bytes of this.overflowStorage.values()) sum += bytes;
+    this.storageUsage.set({ tenant_id: OTHER_TENANTS }, sum);
   }
 }
