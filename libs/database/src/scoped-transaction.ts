@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { isUuid } from '@cascade/core';
 
@@ -34,6 +35,8 @@ function scopeSql(scope: TransactionScope, statementTimeoutMs: number): string {
     `set_config('statement_timeout', '${statementTimeoutMs}', true)`
   );
 }
+
+const logger = new Logger('Transaction');
 
 const TENANT_SQL = "SELECT set_config('app.current_tenant', $1, true)";
 
@@ -128,8 +131,9 @@ export class ScopedTransaction {
       for (const hook of this.committed) {
         try {
           await hook();
-        } catch {
-          // A hook must not turn a committed request into an error; hooks handle their own failures.
+        } catch (err) {
+          // A hook must not turn a committed request into an error, but its failure is not hidden.
+          logger.warn(`after-commit work failed: ${(err as Error).message}`);
         }
       }
       return;
