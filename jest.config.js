@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  // Type errors in specs fail `npm run check` (tsc over apps, libs, test and bench — a CI gate);
+  // ts-jest only transpiles, so each test file does not pay for a type check of its own.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
   moduleNameMapper: { '^@cascade/(.*)$': '<rootDir>/libs/$1/src' },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',

@@ -8,7 +8,7 @@
 // `node --cpu-prof` runs, at its 1 ms sampling interval) and the second one writes the profile:
 // exactly the measurement window, without start-up and provisioning in it.
 const inspector = require('node:inspector');
-const { monitorEventLoopDelay, performance, PerformanceObserver } = require('node:perf_hooks');
+const { monitorEventLoopDelay } = require('node:perf_hooks'); // performance, PerformanceObserver: Node globals
 const { renameSync, writeFileSync } = require('node:fs');
 const pg = require('pg');
 

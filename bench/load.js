@@ -10,7 +10,6 @@
 //     server that falls behind cannot hide it (no coordinated omission).
 // Reports progress and the result to the parent over IPC (or stdout as JSON lines).
 const { readFileSync } = require('node:fs');
-const { performance } = require('node:perf_hooks');
 const autocannon = require('autocannon');
 const { createWorkload } = require('./workload');
 const { percentiles, SampleBuffer } = require('./lib/stats');

@@ -691,8 +691,7 @@ function gitState() {
 }
 
 function slimPhase(r) {
-  const { error_samples: _e, leak_samples: _l, ...rest } = r;
-  return { ...rest, error_samples: r.error_samples.slice(0, 5), leak_samples: r.leak_samples.slice(0, 5) };
+  return { ...r, error_samples: r.error_samples.slice(0, 5), leak_samples: r.leak_samples.slice(0, 5) };
 }
 
 function assemble({ box, pg, saturation, pairedRatios, mixed, control, files, shutdown, appHwm, appIdle, profile }) {

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: runs jest (unit + e2e against real PostgreSQL/Redis) and the chart tests when
-// present, then prints ONE summary line `N passed, N failed` derived from their JSON results.
+// present, then prints ONE summary line `N passed, N failed, N skipped` derived from their JSON
+// results. The chart tests' tools are installed by `pretest` (scripts/ensure-chart-tools.js), once.
 const { spawnSync } = require('node:child_process');
 const { existsSync, rmSync } = require('node:fs');
 const path = require('node:path');
-const { JEST_RESULTS, HELM_RESULTS, jestCounts, chartCounts, totalLine } = require('./test-summary');
+const { JEST_RESULTS, HELM_RESULTS, jestCounts, chartCounts, totalLine, countLine } = require('./test-summary');
 
 const root = path.resolve(__dirname, '..');
 
@@ -22,10 +23,7 @@ function runChartTests() {
   const dir = path.join(root, 'tools', 'helm-test');
   if (!existsSync(path.join(dir, 'run.js'))) return null;
   rmSync(HELM_RESULTS, { force: true });
-  if (!existsSync(path.join(dir, 'node_modules'))) {
-    const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', dir], { stdio: 'inherit', cwd: root });
-    if (install.status !== 0) return { name: 'helm', passed: 0, failed: 1, note: 'npm ci in tools/helm-test failed' };
-  }
+  if (!existsSync(path.join(dir, 'node_modules'))) return { name: 'helm', passed: 0, failed: 1, note: 'chart tools not installed: run `npm run pretest`' };
   spawnSync(process.execPath, [path.join(dir, 'run.js'), '--json', HELM_RESULTS], { stdio: 'inherit', cwd: root });
   return chartCounts();
 }
@@ -37,7 +35,7 @@ if (!args.length && process.env.SKIP_CHART_TESTS !== '1') {
   const chart = runChartTests();
   if (chart) results.push(chart);
 }
-for (const r of results) process.stdout.write(`${r.name}: ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}\n`);
+for (const r of results) process.stdout.write(`${r.name}: ${countLine(r.passed, r.failed, r.skipped ?? 0)}${r.note ? ` (${r.note})` : ''}\n`);
 const { failed, line } = totalLine(results);
 process.stdout.write(`${line}\n`);
 process.exit(failed === 0 ? 0 : 1);

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { uuidv7 } from '@cascade/core';
 import { objectKey, ObjectStorage, StagingArea } from '@cascade/storage';
 import { UploadSweeper } from '../../apps/api/src/files/upload-sweeper.service';
-import { eventually, listeningPort, streamUpload } from '../support/files-upload-client';
+import { eventually } from '../support/eventually';
+import { listeningPort, streamUpload } from '../support/files-upload-client';
 import { S3TestServer, startS3Server } from '../support/s3-server';
 import { TenantSession, TestApp } from '../support/test-app';
 
@@ -253,7 +254,7 @@ describe.each(['local', 's3'] as const)('files API (%s storage)', (driver) => {
     const tooBig = await streamUpload(port, { size: MAX_UPLOAD_BYTES + 1, headers: a.auth });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toEqual({ statusCode: 413, error: 'payload_too_large', message: expect.any(String), limit: MAX_UPLOAD_BYTES });
-    await eventually(async () => (await rowsOf(a.id)).length === 1, 10_000, 'the refused upload to be cleaned up');
+    await eventually(async () => (await rowsOf(a.id)).length === 1, { timeoutMs: 10_000, what: 'the refused upload to be cleaned up' });
     await expectSettled(a, MAX_UPLOAD_BYTES);
     expect(await storage.tenantsWithObjects()).toContain(a.id);
   });
@@ -264,7 +265,7 @@ describe.each(['local', 's3'] as const)('files API (%s storage)', (driver) => {
     const res = await streamUpload(port, { size: 10 * MiB, headers: a.auth });
     expect(res.status).toBe(403);
     expect(res.body?.error).toBe('quota_exceeded');
-    await eventually(async () => (await rowsOf(a.id)).length === 0, 10_000, 'the refused upload to be cleaned up');
+    await eventually(async () => (await rowsOf(a.id)).length === 0, { timeoutMs: 10_000, what: 'the refused upload to be cleaned up' });
     await expectSettled(a, 0);
     const small = await upload(a, randomBytes(MiB));
     expect(small.status).toBe(201);
@@ -285,10 +286,10 @@ describe.each(['local', 's3'] as const)('files API (%s storage)', (driver) => {
       });
     });
     await paused;
-    await eventually(async () => (await usage(a)) >= 8 * MiB, 10_000, 'the first reservation');
+    await eventually(async () => (await usage(a)) >= 8 * MiB, { timeoutMs: 10_000, what: 'the first reservation' });
     expect(await rowsOf(a.id)).toEqual([{ status: 'pending', reserved_bytes: String(await usage(a)) }]);
     abortNow();
-    await eventually(async () => (await rowsOf(a.id)).length === 0, 10_000, 'the aborted upload to be cleaned up');
+    await eventually(async () => (await rowsOf(a.id)).length === 0, { timeoutMs: 10_000, what: 'the aborted upload to be cleaned up' });
     await expectSettled(a, 0);
   });
 
@@ -308,7 +309,7 @@ describe.each(['local', 's3'] as const)('files API (%s storage)', (driver) => {
         },
       });
     });
-    await eventually(async () => (await usage(a)) >= 8 * MiB, 10_000, 'the first reservation');
+    await eventually(async () => (await usage(a)) >= 8 * MiB, { timeoutMs: 10_000, what: 'the first reservation' });
     const held = await usage(a);
 
     const untouched = await sweeper.sweep();
@@ -404,7 +405,7 @@ describe.each(['local', 's3'] as const)('files API (%s storage)', (driver) => {
     for (const res of await Promise.all(cases)) {
       expect({ status: res.status, error: res.body.error }).toEqual({ status: 400, error: 'validation_failed' });
     }
-    await eventually(async () => (await rowsOf(a.id)).length === 0, 10_000, 'refused uploads to be cleaned up');
+    await eventually(async () => (await rowsOf(a.id)).length === 0, { timeoutMs: 10_000, what: 'refused uploads to be cleaned up' });
     await expectSettled(a, 0);
     expect((await t.http.post('/api/files').attach('file', Buffer.from('x'), 'x.txt')).status).toBe(401);
   });

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { freePort, runMigrations } from '@cascade/database';
 import { ConcurrencyLimiter } from '@cascade/quotas';
 import { installGracefulShutdown } from '../../apps/api/src/lifecycle/graceful-shutdown';
+import { eventually } from '../support/eventually';
 import { FailingModule } from '../support/failing.controller';
 import { TestApp } from '../support/test-app';
 
@@ -39,8 +40,7 @@ describe('graceful shutdown', () => {
     const inFlight = Array.from({ length: 50 }, (_, i) => post(`/test-only/write-then-wait?name=drain${i}&ms=5000`));
     // wait until all 50 are inside the app (past the guards, holding a concurrency slot)
     const limiter = t.app.get(ConcurrencyLimiter);
-    for (let i = 0; i < 800 && limiter.current(a.id) < 50; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(limiter.current(a.id)).toBe(50);
+    await eventually(() => expect(limiter.current(a.id)).toBe(50), { timeoutMs: 20_000, intervalMs: 25 });
     signals.emit('SIGTERM');
     const ready = await fetch(`${base}/health/ready`)
       .then((r) => r.status)
@@ -117,13 +117,7 @@ describe('database outage', () => {
 
     // PostgreSQL comes back on the same address: the service recovers without a restart.
     pg = await startPg(dir, port);
-    const deadline = Date.now() + 20_000;
-    let readyAgain = 503;
-    while (readyAgain !== 200 && Date.now() < deadline) {
-      readyAgain = (await t.http.get('/health/ready')).status;
-      if (readyAgain !== 200) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(readyAgain).toBe(200);
+    await eventually(async () => expect((await t.http.get('/health/ready')).status).toBe(200), { timeoutMs: 20_000, intervalMs: 200 });
     await t.http.post('/api/resources').set(a.auth).send({ name: 'after outage' }).expect(201);
     const names = (await t.http.get('/api/resources?limit=100').set(a.auth)).body.items.map((r: { name: string }) => r.name);
     expect(names).toContain('after outage');

@@ -1,5 +1,6 @@
 import { ConcurrencyLimiter } from '@cascade/quotas';
 import { FailingModule } from '../support/failing.controller';
+import { eventually } from '../support/eventually';
 import { TenantSession, TestApp } from '../support/test-app';
 
 /** Counted quotas are exact under concurrency: N free slots admit exactly N, whatever the race. */
@@ -72,9 +73,11 @@ describe('plans, quotas and limits', () => {
     const a = await t.createTenant();
     const b = await t.createTenant();
     await setQuota(a, { max_concurrent_requests: 3 });
-    const slow = Array.from({ length: 5 }, (_, i) => t.http.post(`/test-only/write-then-wait?name=slow${i}&ms=600`).set(a.auth));
-    await new Promise((r) => setTimeout(r, 250));
-    const otherTenant = await t.http.get('/api/resources').set(b.auth);
+    const limiter = t.app.get(ConcurrencyLimiter);
+    // supertest sends on then(): start all five now, and hold them in flight for 2 s
+    const slow = Array.from({ length: 5 }, (_, i) => t.http.post(`/test-only/write-then-wait?name=slow${i}&ms=2000`).set(a.auth).then((r) => r));
+    await eventually(() => expect(limiter.current(a.id)).toBe(3));
+    const otherTenant = await t.http.get('/api/resources').set(b.auth); // while A is at its cap
     const results = await Promise.all(slow);
     const refused = results.filter((r) => r.status === 429);
     expect(refused).toHaveLength(2);
@@ -83,9 +86,7 @@ describe('plans, quotas and limits', () => {
     expect(otherTenant.status).toBe(200);
     // failing and abandoned requests release their slots too
     await t.http.post('/test-only/write-then-fail?name=x').set(a.auth).expect(500);
-    const limiter = t.app.get(ConcurrencyLimiter);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(limiter.current(a.id)).toBe(0);
+    await eventually(() => expect(limiter.current(a.id)).toBe(0));
   });
 
   it('gates a route by feature: 403 feature_not_enabled until the tenant has it', async () => {

@@ -13,9 +13,8 @@ import { TestPgBouncer } from '../support/test-pgbouncer';
  */
 const available = TestPgBouncer.available();
 if (!available) {
-  it('PgBouncer suites (skipped: pgbouncer is not installed — `apt-get install pgbouncer`)', () => {
-    process.stdout.write('[pgbouncer] skipped: pgbouncer binary not found\n');
-  });
+  process.stdout.write('[skipped] PgBouncer suites: pgbouncer is not installed (`apt-get install pgbouncer`)\n');
+  it.skip('PgBouncer suites (pgbouncer is not installed — `apt-get install pgbouncer`)', () => undefined);
 } else {
   let bouncer: TestPgBouncer | undefined;
   const users = [{ name: TEST_APP_ROLE, password: TEST_APP_PASSWORD }];

@@ -91,12 +91,3 @@ export function streamUpload(port: number, opts: StreamedUpload): Promise<Stream
     pump();
   });
 }
-
-/** Polls `check` until it returns true (or fails after `timeoutMs`). */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
