@@ -53,7 +53,8 @@ describe('identity and tenant resolution', () => {
 
   it('refuses forged, unsigned, expired and claim-less tokens with 401', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub: a.ownerId, tenant_id: a.id, role: 'owner', iat: now, exp: now + 600 };
+    const claims = { sub: a.ownerId, tenant_id: a.id, role: 'owner', iat: now, exp: now + 600, jti: 'jti-0000-0001' };
+    const { jti: _jti, ...withoutJti } = claims;
     const forged = [
       sign({ alg: 'HS256', typ: 'JWT' }, claims, 'not-the-secret-not-the-secret-123'),
       `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
@@ -61,6 +62,8 @@ describe('identity and tenant resolution', () => {
       sign({ alg: 'HS256', typ: 'JWT' }, { sub: a.ownerId, tenant_id: a.id, role: 'owner' }, t.config.jwtSecret),
       sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, role: 'superuser' }, t.config.jwtSecret),
       sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, tenant_id: 'acme' }, t.config.jwtSecret),
+      sign({ alg: 'HS256', typ: 'JWT' }, withoutJti, t.config.jwtSecret), // jti is required since v2
+      sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, iat: now - 3600, exp: now + 600 }, t.config.jwtSecret), // older than an access token may live
       'garbage',
     ];
     for (const token of forged) {
@@ -91,7 +94,13 @@ describe('identity and tenant resolution', () => {
       .set('Host', `${a.slug}.cascade.test`)
       .send({ email: a.ownerEmail, password: a.ownerPassword });
     expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600 });
+    expect(ok.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      refresh_token: expect.stringMatching(/^crt_/),
+      refresh_expires_in: 30 * 24 * 3600,
+    });
     const wrongPw = await t.http
       .post('/api/auth/login')
       .set('X-Tenant-ID', a.slug)

@@ -71,7 +71,11 @@ export class AuditTrail {
 
   /** Logins: the same event whether or not the email exists (no user id on a failure). */
   async recordLogin(req: Request, tenantId: string, actorId: string | null, outcome: AuditOutcome): Promise<void> {
-    const action = outcome === 'success' ? 'auth.login' : 'auth.login_failed';
+    await this.recordAuth(req, tenantId, actorId, outcome === 'success' ? 'auth.login' : 'auth.login_failed', outcome);
+  }
+
+  /** Sign-in events outside a tenant request (login, refresh, reuse detection), in their own transaction. */
+  async recordAuth(req: Request, tenantId: string, actorId: string | null, action: string, outcome: AuditOutcome): Promise<void> {
     await this.write(tenantId, this.event(req, tenantId, outcome, { action, resourceType: 'user', resourceId: actorId }, actorId));
   }
 

@@ -6,6 +6,7 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { RolesGuard } from './roles.guard';
 import { TokenService } from './token.service';
+import { PrincipalRegistry } from './sessions/principal-registry';
 
 @Global()
 @Module({
@@ -20,7 +21,8 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  providers: [JwtStrategy, JwtAuthGuard, RolesGuard, TokenService],
-  exports: [JwtAuthGuard, RolesGuard, TokenService],
+  // PRINCIPAL_NUDGE comes from libs/cache (Redis pub/sub), or any PrincipalNudge.
+  providers: [JwtStrategy, JwtAuthGuard, RolesGuard, TokenService, PrincipalRegistry],
+  exports: [JwtAuthGuard, RolesGuard, TokenService, PrincipalRegistry],
 })
 export class AuthModule {}

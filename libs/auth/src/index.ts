@@ -5,3 +5,7 @@ export * from './principal';
 export * from './roles.guard';
 export * from './route-metadata';
 export * from './token.service';
+export * from './sessions/principal-change';
+export * from './sessions/principal-nudge';
+export * from './sessions/principal-registry';
+export * from './sessions/refresh-token';

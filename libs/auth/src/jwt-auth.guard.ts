@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { Request } from 'express';
 import { APP_CONFIG, AppConfig, tenantRequired, unauthorized } from '@cascade/core';
 import { Principal, setPrincipal } from './principal';
+import { AccessClaims, PrincipalRegistry } from './sessions/principal-registry';
 import { IS_PUBLIC } from './route-metadata';
 
 /**
@@ -16,6 +17,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: PrincipalRegistry,
   ) {
     super();
   }
@@ -33,9 +35,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  override handleRequest<T = Principal>(err: unknown, principal: T | false, _info: unknown, context: ExecutionContext): T {
-    if (err || !principal) throw unauthorized('Missing, invalid or expired token');
-    setPrincipal(context.switchToHttp().getRequest<Request>(), principal as unknown as Principal);
-    return principal;
+  /** A valid signature proves a sign-in; the registry decides who that is now (deleted, demoted, ended). */
+  override handleRequest<T = Principal>(err: unknown, claims: T | false, _info: unknown, context: ExecutionContext): T {
+    if (err || !claims) throw unauthorized('Missing, invalid or expired token');
+    const principal = this.registry.judge(claims as unknown as AccessClaims);
+    setPrincipal(context.switchToHttp().getRequest<Request>(), principal);
+    return principal as unknown as T;
   }
 }

@@ -3,16 +3,25 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, AppConfig, isUuid } from '@cascade/core';
-import { Principal, Role, TENANT_ROLES } from './principal';
+import { Role, TENANT_ROLES } from './principal';
+import { AccessClaims } from './sessions/principal-registry';
 
 interface Claims {
   sub?: unknown;
   tenant_id?: unknown;
   role?: unknown;
   exp?: unknown;
+  iat?: unknown;
+  jti?: unknown;
+  sid?: unknown;
+  sep?: unknown;
 }
 
-/** HS256 only (so `alg: none` and RS/HS confusion are refused); `exp` is mandatory. */
+/**
+ * HS256 only (so `alg: none` and RS/HS confusion are refused); `exp`, `iat` and `jti` are
+ * mandatory (contract v2). This only proves the sign-in: what the caller may do is decided by
+ * PrincipalRegistry.judge (JwtAuthGuard), from the user as stored now.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
@@ -26,13 +35,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(claims: Claims): Principal | false {
-    if (typeof claims.exp !== 'number' || !isUuid(claims.sub)) return false;
+  validate(claims: Claims): AccessClaims | false {
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || !isUuid(claims.sub)) return false;
+    if (typeof claims.jti !== 'string' || claims.jti.length < 8 || claims.jti.length > 64) return false;
+    if (claims.sid !== undefined && !isUuid(claims.sid)) return false;
+    if (claims.sep !== undefined && !(Number.isInteger(claims.sep) && (claims.sep as number) >= 0)) return false;
     const role = claims.role as Role;
-    if (role === 'platform_admin') {
-      return claims.tenant_id === undefined ? { userId: claims.sub, tenantId: null, role, via: 'token' } : false;
-    }
+    const base = { sub: claims.sub.toLowerCase(), iat: claims.iat, sep: (claims.sep as number | undefined) ?? 0 };
+    if (role === 'platform_admin') return claims.tenant_id === undefined ? { ...base, tenantId: null, role } : false;
     if (!(TENANT_ROLES as readonly string[]).includes(role as string) || !isUuid(claims.tenant_id)) return false;
-    return { userId: claims.sub, tenantId: claims.tenant_id.toLowerCase(), role, via: 'token' };
+    return { ...base, tenantId: claims.tenant_id.toLowerCase(), role, sid: (claims.sid as string | undefined)?.toLowerCase() };
   }
 }

@@ -10,6 +10,8 @@ export interface Principal {
   tenantId: string | null;
   role: Role;
   via: 'token' | 'gateway';
+  /** The sign-in (refresh family) the access token belongs to, when it came from a login. */
+  sessionId?: string;
 }
 
 const PRINCIPAL = Symbol('cascade.principal');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { uuidv7 } from '@cascade/core';
 import { Role } from './principal';
 
 export interface IssuedToken {
@@ -8,14 +9,26 @@ export interface IssuedToken {
   expires_in: number;
 }
 
-/** Issues HS256 tokens whose claims follow the contract: sub, tenant_id, role, exp. */
+export interface TokenSubject {
+  sub: string;
+  tenantId: string | null;
+  role: Role;
+  /** The sign-in this access token belongs to (login/refresh). */
+  sessionId?: string;
+  /** The user's session epoch now: raising it ends every token issued under a lower one. */
+  epoch?: number;
+}
+
+/** Issues HS256 access tokens: sub, tenant_id, role (a hint), sid, sep, jti, iat, exp. */
 @Injectable()
 export class TokenService {
   constructor(private readonly jwt: JwtService) {}
 
-  issue(claims: { sub: string; tenantId: string | null; role: Role }, expiresInSeconds?: number): IssuedToken {
-    const payload: Record<string, unknown> = { sub: claims.sub, role: claims.role };
-    if (claims.tenantId) payload.tenant_id = claims.tenantId;
+  issue(subject: TokenSubject, expiresInSeconds?: number): IssuedToken {
+    const payload: Record<string, unknown> = { sub: subject.sub, role: subject.role, jti: uuidv7() };
+    if (subject.tenantId) payload.tenant_id = subject.tenantId;
+    if (subject.sessionId) payload.sid = subject.sessionId;
+    if (subject.epoch !== undefined) payload.sep = subject.epoch;
     const opts = expiresInSeconds ? { expiresIn: expiresInSeconds } : {};
     const access_token = this.jwt.sign(payload, opts);
     const decoded = this.jwt.decode<{ exp: number; iat: number }>(access_token);

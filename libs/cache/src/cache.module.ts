@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { PRINCIPAL_NUDGE, PrincipalNudge } from '@cascade/auth';
 import { TENANT_LOOKUP_CACHE } from '@cascade/tenancy';
 import { InvalidationBus } from './invalidation-bus';
 import { RedisConnection } from './redis-connection';
@@ -13,7 +14,15 @@ import { TenantCache } from './tenant-cache.service';
     TenantCache,
     ReplicatedTenantLookupCache,
     { provide: TENANT_LOOKUP_CACHE, useExisting: ReplicatedTenantLookupCache },
+    {
+      provide: PRINCIPAL_NUDGE,
+      inject: [InvalidationBus],
+      useFactory: (bus: InvalidationBus): PrincipalNudge => ({
+        publish: () => bus.principalsChanged(),
+        onNudge: (listener) => bus.onPrincipalsChanged(listener),
+      }),
+    },
   ],
-  exports: [RedisConnection, InvalidationBus, TenantCache, TENANT_LOOKUP_CACHE],
+  exports: [RedisConnection, InvalidationBus, TenantCache, TENANT_LOOKUP_CACHE, PRINCIPAL_NUDGE],
 })
 export class CacheModule {}

@@ -2,6 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { RedisConnection } from './redis-connection';
 
 const CHANNEL = 'cascade:invalidate';
+/** "The principal feed changed": receivers read it now (libs/auth PrincipalRegistry). */
+const PRINCIPALS = '{"principals":true}';
 
 /** What changed: one tenant (and any extra routing keys that named it), or everything. */
 export type TenantChange = { tenant: string; keys: string[] } | 'all';
@@ -14,6 +16,7 @@ type Listener = (change: TenantChange) => void;
 @Injectable()
 export class InvalidationBus implements OnModuleInit {
   private readonly listeners = new Set<Listener>();
+  private readonly principalListeners = new Set<() => void>();
 
   constructor(private readonly redis: RedisConnection) {}
 
@@ -33,9 +36,22 @@ export class InvalidationBus implements OnModuleInit {
     this.listeners.add(listener);
   }
 
+  onPrincipalsChanged(listener: () => void): void {
+    this.principalListeners.add(listener);
+  }
+
+  /** Others only: the replica that changed a principal has read the feed itself already. */
+  async principalsChanged(): Promise<void> {
+    await this.publish(PRINCIPALS);
+  }
+
   async tenantChanged(tenant: string, keys: string[] = []): Promise<void> {
     const message = JSON.stringify({ tenant, keys });
     this.deliver(message);
+    await this.publish(message);
+  }
+
+  private async publish(message: string): Promise<void> {
     const client = this.redis.client;
     if (!client) return;
     try {
@@ -46,6 +62,8 @@ export class InvalidationBus implements OnModuleInit {
   }
 
   private deliver(message: string | 'all'): void {
+    if (message === PRINCIPALS || message === 'all') for (const l of this.principalListeners) l();
+    if (message === PRINCIPALS) return;
     let change: TenantChange = 'all';
     if (message !== 'all') {
       try {

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { IS_PUBLIC, PLATFORM_ROUTE, principalOf } from '@cascade/auth';
-import { tenantMismatch, tenantNotFound, tenantRequired, tenantSuspended, unauthorized } from '@cascade/core';
+import { tenantMismatch, tenantRequired, tenantSuspended, unauthorized } from '@cascade/core';
 import { setTenantContext } from './tenant-context';
 import { TenantDirectory } from './tenant-directory.service';
 import { TenantHints } from './tenant-hints.service';
@@ -36,7 +36,8 @@ export class TenantGuard implements CanActivate {
       setTenantContext(req, { tenant, principal: { ...principal, tenantId: tenant.id } });
     } else {
       tenant = await this.directory.findById(principal.tenantId as string);
-      if (!tenant) throw tenantNotFound();
+      // a token for a tenant that no longer exists proves nothing any more (contract v2: 401)
+      if (!tenant) throw unauthorized('Missing, invalid or expired token');
       if (hinted && hinted.id !== tenant.id) throw tenantMismatch();
       setTenantContext(req, { tenant, principal });
     }

@@ -1,14 +1,22 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
+import { describeAudit } from '@cascade/audit';
 import { Public } from '@cascade/auth';
+import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
 import { LoginDto } from './dto/login.dto';
+import { RefreshDto } from './dto/refresh.dto';
 import { LoginService } from './login.service';
+import { SessionsService } from './sessions.service';
 
 @ApiTags('auth')
 @Controller('api/auth')
 export class LoginController {
-  constructor(private readonly login: LoginService) {}
+  constructor(
+    private readonly login: LoginService,
+    private readonly sessions: SessionsService,
+    private readonly db: TenantConnection,
+  ) {}
 
   @Public()
   @Post('login')
@@ -16,5 +24,39 @@ export class LoginController {
   @ApiHeader({ name: 'X-Tenant-ID', required: false, description: 'Tenant id or slug (or use the tenant subdomain)' })
   run(@Req() req: Request, @Body() dto: LoginDto) {
     return this.login.login(req, dto);
+  }
+
+  /** A new access + refresh pair for a refresh token, which is spent by it. */
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  refresh(@Req() req: Request, @Body() dto: RefreshDto) {
+    return this.sessions.refresh(req, dto.refresh_token);
+  }
+
+  /** Ends the caller's sign-in: its refresh tokens and every access token issued for it. */
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  async logout(@Req() req: Request): Promise<void> {
+    const { tenant, principal } = tenantContextOf(req);
+    describeAudit(req, { action: 'session.logout', resourceType: 'user', resourceId: principal.userId });
+    if (!principal.userId) return; // gateway requests have no sign-in to end
+    const em = await this.db.manager();
+    if (principal.sessionId) await this.sessions.endSession(em, tenant.id, principal.userId, principal.sessionId);
+    else await this.sessions.endAll(em, tenant.id, principal.userId); // an operator token: no single sign-in to name
+    this.db.afterCommit(() => this.sessions.changed());
+  }
+
+  /** Ends every sign-in of the caller. */
+  @Post('logout-all')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  async logoutAll(@Req() req: Request): Promise<void> {
+    const { tenant, principal } = tenantContextOf(req);
+    describeAudit(req, { action: 'session.logout_all', resourceType: 'user', resourceId: principal.userId });
+    if (!principal.userId) return;
+    await this.sessions.endAll(await this.db.manager(), tenant.id, principal.userId);
+    this.db.afterCommit(() => this.sessions.changed());
   }
 }

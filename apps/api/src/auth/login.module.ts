@@ -3,10 +3,12 @@ import { UsersModule } from '../users/users.module';
 import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
 import { LoginThrottle } from './login-throttle.service';
+import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [UsersModule],
   controllers: [LoginController],
-  providers: [LoginService, LoginThrottle],
+  providers: [LoginService, LoginThrottle, SessionsService],
+  exports: [SessionsService],
 })
 export class LoginModule {}

@@ -1,12 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@cascade/auth';
+import { Request } from 'express';
+import { describeAudit } from '@cascade/audit';
+import { Roles, TenantRole } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
-import { TenantConnection } from '@cascade/tenancy';
+import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
 import { UuidPipe } from '../http/validation';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
+import { Actor } from './user-change.policy';
 import { UsersService } from './users.service';
+
+/** The caller as the policy sees them: the user as stored now (the registry judged the token). */
+export function actorOf(req: Request): { tenantId: string; actor: Actor } {
+  const { tenant, principal } = tenantContextOf(req);
+  return { tenantId: tenant.id, actor: { id: principal.userId, role: principal.role as TenantRole } };
+}
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -19,8 +28,8 @@ export class UsersController {
 
   @Post()
   @Roles('owner', 'admin')
-  async create(@Body() dto: CreateUserDto) {
-    return this.users.create(await this.db.manager(), dto);
+  async create(@Req() req: Request, @Body() dto: CreateUserDto) {
+    return this.users.create(await this.db.manager(), dto, actorOf(req).actor);
   }
 
   @Get()
@@ -33,16 +42,27 @@ export class UsersController {
     return this.users.get(await this.db.manager(), id);
   }
 
+  /** Anyone may change their own email/password; the rest follows UserChangePolicy. */
   @Patch(':id')
-  @Roles('owner', 'admin')
-  async update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateUserDto) {
-    return this.users.update(await this.db.manager(), id, dto);
+  async update(@Req() req: Request, @Param('id', UuidPipe) id: string, @Body() dto: UpdateUserDto) {
+    const { tenantId, actor } = actorOf(req);
+    return this.users.update(this.db, tenantId, actor, id, dto);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @Roles('owner', 'admin')
-  async remove(@Param('id', UuidPipe) id: string): Promise<void> {
-    await this.users.remove(await this.db.manager(), id);
+  async remove(@Req() req: Request, @Param('id', UuidPipe) id: string): Promise<void> {
+    const { tenantId, actor } = actorOf(req);
+    await this.users.remove(this.db, tenantId, actor, id);
+  }
+
+  /** Ends every sign-in of the user: their refresh tokens die and their access tokens are refused. */
+  @Delete(':id/sessions')
+  @HttpCode(204)
+  async endSessions(@Req() req: Request, @Param('id', UuidPipe) id: string): Promise<void> {
+    const { tenantId, actor } = actorOf(req);
+    describeAudit(req, { action: 'session.end_all', resourceType: 'user', resourceId: id });
+    await this.users.endSessions(this.db, tenantId, actor, id);
   }
 }

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { TenantRole } from '@cascade/auth';
 import { sql, TableReader } from '@cascade/database';
 import { USER_VIEW_COLUMNS, UserView } from './user.view';
 
 export interface UserCredentials {
   id: string;
-  role: 'owner' | 'admin' | 'member';
+  role: TenantRole;
   password_hash: string;
+  session_epoch: number;
 }
 
 /**
@@ -31,8 +33,21 @@ export class UsersRepository {
     return this.reader.byId(em, id);
   }
 
-  async findCredentialsByEmail(em: EntityManager, email: string): Promise<UserCredentials | null> {
-    const { rows } = await sql<UserCredentials>(em, `SELECT id, role, password_hash FROM cascade.users WHERE email = $1`, [email]);
+  /** Locks the row: concurrent changes to one user (role, credentials, ownership) queue up. */
+  async findForUpdate(em: EntityManager, tenantId: string, id: string): Promise<UserView | null> {
+    const { rows } = await sql<UserView>(em, `SELECT ${USER_VIEW_COLUMNS} FROM cascade.users WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [
+      tenantId,
+      id,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  async findCredentialsByEmail(em: EntityManager, tenantId: string, email: string): Promise<UserCredentials | null> {
+    const { rows } = await sql<UserCredentials>(
+      em,
+      `SELECT id, role, password_hash, session_epoch FROM cascade.users WHERE tenant_id = $1 AND email = $2`,
+      [tenantId, email],
+    );
     return rows[0] ?? null;
   }
 
@@ -40,18 +55,23 @@ export class UsersRepository {
     return this.reader.pageAfter(em, afterId, limit);
   }
 
-  async update(em: EntityManager, id: string, changes: { email?: string; passwordHash?: string; role?: string }): Promise<UserView | null> {
+  async update(
+    em: EntityManager,
+    tenantId: string,
+    id: string,
+    changes: { email?: string; passwordHash?: string; role?: string },
+  ): Promise<UserView | null> {
     const { rows } = await sql<UserView>(
       em,
-      `UPDATE cascade.users SET email = coalesce($2, email), password_hash = coalesce($3, password_hash),
-              role = coalesce($4, role), updated_at = now()
-        WHERE id = $1 RETURNING ${USER_VIEW_COLUMNS}`,
-      [id, changes.email ?? null, changes.passwordHash ?? null, changes.role ?? null],
+      `UPDATE cascade.users SET email = coalesce($3, email), password_hash = coalesce($4, password_hash),
+              role = coalesce($5, role), updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 RETURNING ${USER_VIEW_COLUMNS}`,
+      [tenantId, id, changes.email ?? null, changes.passwordHash ?? null, changes.role ?? null],
     );
     return rows[0] ?? null;
   }
 
-  async delete(em: EntityManager, id: string): Promise<boolean> {
-    return (await sql(em, `DELETE FROM cascade.users WHERE id = $1`, [id])).rowCount > 0;
+  async delete(em: EntityManager, tenantId: string, id: string): Promise<boolean> {
+    return (await sql(em, `DELETE FROM cascade.users WHERE tenant_id = $1 AND id = $2`, [tenantId, id])).rowCount > 0;
   }
 }

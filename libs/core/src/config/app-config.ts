@@ -11,7 +11,12 @@ export interface AppConfig {
   migrationDatabaseUrl?: string;
   redisUrl?: string;
   jwtSecret: string;
+  /** Access-token lifetime (JWT_EXPIRES_IN_SECONDS, default 900). */
   jwtExpiresInSeconds: number;
+  /** Refresh-token lifetime (REFRESH_TOKEN_TTL_SECONDS, default 30 days). */
+  refreshTokenTtlSeconds: number;
+  /** Longest a platform-admin token lives, whatever its exp says (PLATFORM_TOKEN_MAX_TTL, s). */
+  platformTokenMaxTtlSeconds: number;
   baseDomain?: string;
   trustTenantHeader: boolean;
   maxUploadBytes: number;
