@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
+import { Idempotent } from '@cascade/idempotency';
 import { TenantConnection } from '@cascade/tenancy';
 import { UuidPipe } from '../http/validation';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -18,6 +19,7 @@ export class UsersController {
   ) {}
 
   @Post()
+  @Idempotent()
   @Roles('owner', 'admin')
   async create(@Body() dto: CreateUserDto) {
     return this.users.create(await this.db.manager(), dto);
