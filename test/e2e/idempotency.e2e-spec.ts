@@ -104,6 +104,9 @@ if (!canRun) process.stdout.write('[idempotency] skipped: no REDIS_URL and no re
     const retryB = await createResource(one, b, key, { name: 'shared-name' });
     expect(retryB.headers['idempotent-replayed']).toBe('true');
     expect(retryB.body.id).toBe(rb.body.id);
+    // A deleted tenant's keys go with its other rows.
+    expect((await one.http.delete(`/api/tenants/${a.id}`).set(one.platformAuth)).status).toBe(204);
+    expect((await keyRows(key)).map((r) => r.tenant_id)).toEqual([b.id]);
   });
 
   it('does not remember a failed request: a retry with the same key after a 400 or a 403 goes through', async () => {
