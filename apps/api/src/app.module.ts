@@ -5,6 +5,7 @@ import { AuthModule, JwtAuthGuard, RolesGuard } from '@cascade/auth';
 import { CacheModule } from '@cascade/cache';
 import { AppConfig, CoreModule } from '@cascade/core';
 import { DatabaseModule } from '@cascade/database';
+import { IdempotencyModule } from '@cascade/idempotency';
 import { MetricsModule } from '@cascade/metrics';
 import { QuotasModule, TenantLimitsGuard } from '@cascade/quotas';
 import { StorageModule } from '@cascade/storage';
@@ -36,6 +37,7 @@ export class AppModule {
         QuotasModule,
         StorageModule,
         AuditModule,
+        IdempotencyModule,
         HealthModule,
         AuditApiModule,
         LoginModule,

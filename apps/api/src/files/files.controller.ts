@@ -16,6 +16,7 @@ import { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { AuditTrail } from '@cascade/audit';
 import { ListQueryDto } from '@cascade/core';
+import { Idempotent, IdempotencyKeys } from '@cascade/idempotency';
 import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
 import { UuidPipe } from '../http/validation';
 import { FileDto, FileUploadDto } from './dto/file-upload.dto';
@@ -35,9 +36,11 @@ export class FilesController {
     private readonly files: FilesService,
     private readonly uploads: FileUploadService,
     private readonly audit: AuditTrail,
+    private readonly idempotency: IdempotencyKeys,
   ) {}
 
   @Post()
+  @Idempotent('upload')
   @ApiOperation({ summary: 'Upload one file (streamed; counted against max_storage_bytes; 413 past MAX_UPLOAD_BYTES)' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: FileUploadDto })
@@ -46,8 +49,12 @@ export class FilesController {
   async upload(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<FileView> {
     const { tenant, principal } = tenantContextOf(req);
     // Uploads and deletes run short transactions of their own (no request transaction for the
-    // audit interceptor to join), so their audit event goes into the transaction that commits the change.
-    const file = await this.uploads.upload(req, tenant.id, principal.userId, (tx, result) => this.audit.recordSuccess(req, tx, result));
+    // audit interceptor to join), so their audit event and their Idempotency-Key answer go into the
+    // transaction that commits the change.
+    const file = await this.uploads.upload(req, tenant.id, principal.userId, async (tx, result) => {
+      await this.idempotency.completeUpload(req, tx, result);
+      await this.audit.recordSuccess(req, tx, result);
+    });
     res.setHeader('Location', `/api/files/${file.id}`);
     return file;
   }

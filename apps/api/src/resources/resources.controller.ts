@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { ListQueryDto } from '@cascade/core';
 import { RequiresFeature } from '@cascade/quotas';
+import { Idempotent } from '@cascade/idempotency';
 import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
 import { UuidPipe } from '../http/validation';
 import { CreateResourceDto } from './dto/create-resource.dto';
@@ -20,6 +21,7 @@ export class ResourcesController {
   ) {}
 
   @Post()
+  @Idempotent()
   async create(@Body() dto: CreateResourceDto, @Req() req: Request) {
     return this.resources.create(await this.db.manager(), dto, tenantContextOf(req).principal.userId);
   }

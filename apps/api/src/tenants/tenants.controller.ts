@@ -4,6 +4,7 @@ import { Request } from 'express';
 import { describeAudit } from '@cascade/audit';
 import { PlatformRoute } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
+import { Idempotent } from '@cascade/idempotency';
 import { TenantConnection } from '@cascade/tenancy';
 import { UuidPipe } from '../http/validation';
 import { CreateTenantDto } from './dto/create-tenant.dto';
@@ -22,6 +23,7 @@ export class TenantsController {
   ) {}
 
   @Post()
+  @Idempotent()
   create(@Body() dto: CreateTenantDto) {
     return this.tenants.create(this.db, dto);
   }

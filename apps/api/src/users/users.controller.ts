@@ -4,6 +4,7 @@ import { Request } from 'express';
 import { describeAudit } from '@cascade/audit';
 import { Roles, TenantRole } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
+import { Idempotent } from '@cascade/idempotency';
 import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
 import { UuidPipe } from '../http/validation';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -27,6 +28,7 @@ export class UsersController {
   ) {}
 
   @Post()
+  @Idempotent()
   @Roles('owner', 'admin')
   async create(@Req() req: Request, @Body() dto: CreateUserDto) {
     return this.users.create(await this.db.manager(), dto, actorOf(req).actor);

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { ListQueryDto } from '@cascade/core';
+import { Idempotent } from '@cascade/idempotency';
 import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
 import { UuidPipe } from '../http/validation';
 import { CreateWorkroomDto } from './dto/create-workroom.dto';
@@ -17,6 +18,7 @@ export class WorkroomsController {
   ) {}
 
   @Post()
+  @Idempotent()
   async create(@Body() dto: CreateWorkroomDto, @Req() req: Request) {
     return this.workrooms.create(await this.db.manager(), dto.name, tenantContextOf(req).principal.userId);
   }

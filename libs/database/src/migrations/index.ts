@@ -3,6 +3,14 @@ import { AuditEvents1730000000100 } from './1730000000100-audit-events';
 import { Files1730000000200 } from './1730000000200-files';
 import { ImportKeys1730000000300 } from './1730000000300-import-keys';
 import { Sessions1730000000400 } from './1730000000400-sessions';
+import { IdempotencyKeys1730000000500 } from './1730000000500-idempotency-keys';
 
 /** The ordered, versioned chain. Append only: a released migration is never edited. */
-export const MIGRATIONS = [InitialSchema1730000000000, AuditEvents1730000000100, Files1730000000200, ImportKeys1730000000300, Sessions1730000000400];
+export const MIGRATIONS = [
+  InitialSchema1730000000000,
+  AuditEvents1730000000100,
+  Files1730000000200,
+  ImportKeys1730000000300,
+  Sessions1730000000400,
+  IdempotencyKeys1730000000500,
+];
