@@ -4,25 +4,19 @@ import { Client } from 'pg';
 import { IdempotencyKeySweeper } from '@cascade/idempotency';
 import { listeningPort, streamUpload } from '../support/files-upload-client';
 import { eventually } from '../support/eventually';
-import { twoReplicas } from '../support/replicas';
-import { OwnRedis } from '../support/test-redis';
+import { describeWithRedis, twoReplicas } from '../support/replicas';
 import { TenantSession, TestApp } from '../support/test-app';
 
 const HOUR = 3600_000;
 const newKey = () => `key-${randomBytes(8).toString('hex')}`;
 
-// Two replicas need a Redis between them (REDIS_URL, or a redis-server this test can start).
-const canRun = Boolean(process.env.REDIS_URL) || OwnRedis.available();
-if (!canRun) process.stdout.write('[idempotency] skipped: no REDIS_URL and no redis-server installed\n');
-
 /** Idempotency-Key on creating POSTs (contract: "Retries are safe"), on two replicas of one database. */
-(canRun ? describe : describe.skip)('Idempotency-Key', () => {
-  const { pair } = twoReplicas('idempotency');
+describeWithRedis('Idempotency-Key', () => {
+  const { pair } = twoReplicas();
   let one: TestApp;
   let two: TestApp;
 
   beforeAll(async () => {
-    if (!pair.available) throw new Error('the two replicas did not start');
     ({ one, two } = pair);
     // The expiry test drives the sweeps itself.
     await one.app.get(IdempotencyKeySweeper).stop();

@@ -23,7 +23,13 @@ export class LoginThrottle {
   async reserve(tenantId: string, email: string): Promise<void> {
     const attempts = await this.take(this.key(tenantId, email));
     if (attempts > MAX_FAILURES) {
-      throw new DomainError(429, 'rate_limited', 'Too many failed logins; try again later', {}, { 'Retry-After': String(WINDOW_MS / 1000) });
+      throw new DomainError(
+        429,
+        'rate_limited',
+        'Too many failed logins; try again later',
+        {},
+        { 'Retry-After': String(WINDOW_MS / 1000) },
+      );
     }
   }
 

@@ -13,7 +13,7 @@ import {
   TokenService,
 } from '@cascade/auth';
 import { APP_CONFIG, AppConfig, tenantSuspended, unauthorized, uuidv7 } from '@cascade/core';
-import { TransactionRunner } from '@cascade/database';
+import { sql, TransactionRunner } from '@cascade/database';
 import { TenantDirectory } from '@cascade/tenancy';
 
 export interface TokenPair extends IssuedToken {
@@ -56,7 +56,8 @@ export class SessionsService {
     const sessionId = uuidv7();
     const refresh = newRefreshToken(tenantId);
     await this.runner.run({ role: 'cascade_tenant', tenantId }, async (em) => {
-      await em.query(
+      await sql(
+        em,
         `INSERT INTO cascade.user_sessions (tenant_id, id, user_id, epoch, expires_at)
          VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
         [tenantId, sessionId, user.id, user.session_epoch, this.config.refreshTokenTtlSeconds],
@@ -76,7 +77,9 @@ export class SessionsService {
     const next = newRefreshToken(tenantId);
     const outcome = await this.runner.run({ role: 'cascade_tenant', tenantId }, async (em) => {
       // Single use without check-then-act: one conditional UPDATE decides which caller spends it.
-      const spent: { session_id: string }[] = await em.query(
+      const { rows: spent } = await sql<{ session_id: string }>(
+        em,
+
         `UPDATE cascade.refresh_tokens SET used_at = now()
           WHERE tenant_id = $1 AND token_hash = $2 AND used_at IS NULL AND expires_at > now()
           RETURNING session_id`,
@@ -85,7 +88,7 @@ export class SessionsService {
       if (!spent.length) return this.onUnusable(em, tenantId, hash);
       const session = await this.session(em, tenantId, spent[0].session_id);
       if (!session || session.revoked || session.expired || session.epoch !== session.session_epoch) return { kind: 'refused' as const };
-      await em.query(`UPDATE cascade.user_sessions SET refreshed_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, session.id]);
+      await sql(em, `UPDATE cascade.user_sessions SET refreshed_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, session.id]);
       await this.storeRefresh(em, tenantId, session.id, next.hash);
       return { kind: 'rotated' as const, session };
     });
@@ -102,7 +105,7 @@ export class SessionsService {
 
   /** Ends one sign-in (the caller's), inside the request's transaction. */
   async endSession(em: EntityManager, tenantId: string, userId: string, sessionId: string): Promise<void> {
-    await em.query(`UPDATE cascade.user_sessions SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL`, [
+    await sql(em, `UPDATE cascade.user_sessions SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL`, [
       tenantId,
       sessionId,
     ]);
@@ -121,12 +124,18 @@ export class SessionsService {
 
   /** A spent token presented again ends its sign-in; an unknown or expired one is just refused. */
   private async onUnusable(em: EntityManager, tenantId: string, hash: Buffer) {
-    const [known]: { session_id: string; used: boolean }[] = await em.query(
+    const {
+      rows: [known],
+    } = await sql<{ session_id: string; used: boolean }>(
+      em,
       `SELECT session_id, used_at IS NOT NULL AS used FROM cascade.refresh_tokens WHERE tenant_id = $1 AND token_hash = $2`,
       [tenantId, hash],
     );
     if (!known?.used) return { kind: 'refused' as const };
-    const [revoked]: { user_id: string }[] = await em.query(
+    const {
+      rows: [revoked],
+    } = await sql<{ user_id: string }>(
+      em,
       `UPDATE cascade.user_sessions SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING user_id`,
       [tenantId, known.session_id],
     );
@@ -136,7 +145,9 @@ export class SessionsService {
   }
 
   private async session(em: EntityManager, tenantId: string, sessionId: string): Promise<SessionRow | null> {
-    const rows: SessionRow[] = await em.query(
+    const { rows } = await sql<SessionRow>(
+      em,
+
       `SELECT s.id, s.user_id, s.epoch, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired, u.role, u.session_epoch
          FROM cascade.user_sessions s
          JOIN cascade.users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
@@ -147,14 +158,19 @@ export class SessionsService {
   }
 
   private async storeRefresh(em: EntityManager, tenantId: string, sessionId: string, hash: Buffer): Promise<void> {
-    await em.query(
+    await sql(
+      em,
       `INSERT INTO cascade.refresh_tokens (tenant_id, token_hash, session_id, expires_at)
        SELECT $1, $2, $3, expires_at FROM cascade.user_sessions WHERE tenant_id = $1 AND id = $3`,
       [tenantId, hash, sessionId],
     );
   }
 
-  private pair(tenantId: string, s: { sessionId: string; userId: string; role: TenantRole; epoch: number }, refreshToken: string): TokenPair {
+  private pair(
+    tenantId: string,
+    s: { sessionId: string; userId: string; role: TenantRole; epoch: number },
+    refreshToken: string,
+  ): TokenPair {
     const access = this.tokens.issue({ sub: s.userId, tenantId, role: s.role, sessionId: s.sessionId, epoch: s.epoch });
     return { ...access, refresh_token: refreshToken, refresh_expires_in: this.config.refreshTokenTtlSeconds };
   }

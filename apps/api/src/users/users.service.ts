@@ -44,7 +44,11 @@ export class UsersService {
   ) {}
 
   /** Reserves a user slot and inserts in the same transaction: both happen or neither. */
-  async create(em: EntityManager, dto: CreateUserDto | { email: string; password: string; role: TenantRole }, actor?: Actor): Promise<UserView> {
+  async create(
+    em: EntityManager,
+    dto: CreateUserDto | { email: string; password: string; role: TenantRole },
+    actor?: Actor,
+  ): Promise<UserView> {
     const role = dto.role ?? 'member';
     if (actor && !UserChangePolicy.allows(actor, 'create', { id: '', role })) throw notAllowed('create');
     const passwordHash = await hashPassword(dto.password);

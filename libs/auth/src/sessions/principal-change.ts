@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { sql } from '@cascade/database';
 import { TenantRole } from '../principal';
 
 /**
@@ -17,7 +18,8 @@ export type PrincipalChange =
 
 /** Appends the change to the feed, inside the caller's tenant transaction. */
 export async function recordPrincipalChange(em: EntityManager, tenantId: string, change: PrincipalChange): Promise<void> {
-  await em.query(
+  await sql(
+    em,
     `INSERT INTO cascade.principal_changes (tenant_id, user_id, kind, role, epoch, session_id)
      VALUES ($1, $2, $3, $4, $5, $6)`,
     [
@@ -33,7 +35,9 @@ export async function recordPrincipalChange(em: EntityManager, tenantId: string,
 
 /** Raises a user's session epoch (ending every sign-in) and records it; returns the new epoch. */
 export async function endAllSessions(em: EntityManager, tenantId: string, userId: string): Promise<number | null> {
-  const rows: { session_epoch: number }[] = await em.query(
+  const { rows } = await sql<{ session_epoch: number }>(
+    em,
+
     `UPDATE cascade.users SET session_epoch = session_epoch + 1 WHERE tenant_id = $1 AND id = $2 RETURNING session_epoch`,
     [tenantId, userId],
   );

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, unauthorized, unavailable } from '@cascade/core';
-import { TransactionRunner } from '@cascade/database';
+import { sql, TransactionRunner } from '@cascade/database';
 import { Principal, Role, TenantRole } from '../principal';
 import { PRINCIPAL_NUDGE, PrincipalNudge } from './principal-nudge';
 
@@ -139,14 +139,19 @@ export class PrincipalRegistry implements OnApplicationBootstrap, OnModuleDestro
     // with an earlier timestamp is still read. Applying a change twice changes nothing.
     const since = this.dbNowMs ? this.dbNowMs - this.config.dbStatementTimeoutMs - 5000 : null;
     const { rows, nowMs, revokedBefore } = await this.runner.run({ role: 'cascade_platform' }, async (em) => {
-      const feed: FeedRow[] = await em.query(
+      const { rows: feed } = await sql<FeedRow>(
+        em,
         `SELECT tenant_id, user_id, kind, role, epoch, session_id, id::text AS id, extract(epoch FROM at) * 1000 AS at_ms
            FROM cascade.principal_changes
           WHERE at > coalesce(to_timestamp($1::float8 / 1000), now() - make_interval(secs => $2::float8 / 1000))
           ORDER BY id`,
         [since, this.windowMs],
       );
-      const [meta] = await em.query(
+      const {
+        rows: [meta],
+      } = await sql<{ now_ms: string; revoked_before: string | null }>(
+        em,
+
         `SELECT extract(epoch FROM now()) * 1000 AS now_ms,
                 (SELECT extract(epoch FROM revoked_before) FROM cascade.platform_token_revocations) AS revoked_before`,
       );
