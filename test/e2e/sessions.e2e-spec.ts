@@ -91,7 +91,7 @@ describeWithRedis('sessions: deleted, demoted, signed-out users lose access on t
     expect(r1.body.refresh_token).not.toBe(m.tokens.refresh_token);
     expect((await two.http.get('/api/resources').set(bearer(r1.body.access_token))).status).toBe(200);
     // the stolen, already used token comes back: the family dies, the thief and the user both lose it
-    const reuse = await two.http.post('/api/auth/refresh').send({ refresh_token: m.tokens.refresh_token });
+    const reuse = await one.http.post('/api/auth/refresh').send({ refresh_token: m.tokens.refresh_token });
     expect(reuse.status).toBe(401);
     await refusedOnBoth('/api/resources', r1.body.access_token);
     expect((await one.http.post('/api/auth/refresh').send({ refresh_token: r1.body.refresh_token })).status).toBe(401);
