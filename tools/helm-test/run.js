@@ -765,6 +765,10 @@ check('exposure matchers: a catch-all "/" path and a defaultBackend route /metri
       expect(n.includes('`helm upgrade` reads the live Secret and keeps it'), n);
       expect(n.includes('not routed by the Ingress (docs.public=false)'), n);
     });
+    check('NOTES: with an existingSecret and no Redis peer, a reminder that Redis egress is closed (none when a peer is set)', () => {
+      expect(notes(['-f', minimal, '--set', 'secrets.existingSecret=app-secrets']).includes('Redis egress is closed: if Secret "app-secrets" holds REDIS_URL, set networkPolicy.egress.redis.to.'), 'no reminder');
+      expect(!notes(['-f', full, ...MONITORING]).includes('Redis egress is closed'), 'reminder although redis.to is set');
+    });
     check('NOTES: with metrics.existingSecret the token is read from that Secret and key', () => {
       const n = notes(['-f', minimal, '--set', 'metrics.existingSecret=prometheus-scrape', '--set', 'metrics.existingSecretKey=scrape.token']);
       expect(n.includes("kubectl -n cascade get secret prometheus-scrape -o jsonpath='{.data.scrape\\.token}' | base64 -d"), n);
