@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { ensureHelm, helm } from './lib/helm.js';
 import { validateObject } from './lib/validate.js';
+import { egressPorts, egressRulesFor, hostMatches, openEgress, routeOf } from './lib/exposure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const chart = path.resolve(here, '..', '..', 'helm', 'cascade');
@@ -255,8 +256,8 @@ function commonChecks(label, objs) {
       const pdb = find(objs, 'PodDisruptionBudget', FULLNAME);
       eq(pdb.spec.selector.matchLabels['app.kubernetes.io/component'], 'api', 'selector');
     });
-    check('default: no Ingress, NetworkPolicy, ServiceMonitor, PgBouncer or dashboard unless asked for', () => {
-      for (const k of ['Ingress', 'NetworkPolicy', 'ServiceMonitor']) expect(!find(objs, k), `${k} rendered`);
+    check('default: no Ingress, ServiceMonitor, PgBouncer or dashboard unless asked for', () => {
+      for (const k of ['Ingress', 'ServiceMonitor']) expect(!find(objs, k), `${k} rendered`);
       expect(!find(objs, 'Deployment', `${FULLNAME}-pgbouncer`), 'PgBouncer rendered');
       expect(!find(objs, 'ConfigMap', `${FULLNAME}-dashboard`), 'dashboard rendered');
     });
@@ -380,19 +381,20 @@ function commonChecks(label, objs) {
       for (const label of ['tenant_id', 'endpoint', 'method', 'status', 'result', 'state']) expect(exprs.includes(label), `label ${label} unused`);
       for (const p of dash.panels.filter((x) => x.type !== 'row')) expect((p.targets ?? []).every((t) => /cascade_/.test(t.expr)), `panel ${p.title} queries no cascade_ metric`);
     });
-    check('full: NetworkPolicy admits only the ingress controller, monitoring and the test pod, on the http port', () => {
+    check('full: NetworkPolicy admits only the ingress controller pods, monitoring and the test pod, on the http port', () => {
       const np = find(objs, 'NetworkPolicy', FULLNAME);
       eq(np.spec.policyTypes, ['Ingress', 'Egress'], 'policyTypes');
-      eq(np.spec.ingress.length, 1, 'ingress rules');
-      eq(np.spec.ingress[0].ports, [{ port: 'http', protocol: 'TCP' }], 'ingress ports');
-      const from = np.spec.ingress[0].from;
-      eq(from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], 'ingress-nginx', 'ingress controller namespace');
-      eq(from[1].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], 'monitoring', 'monitoring namespace');
+      eq(np.spec.ingress.length, 3, 'ingress rules');
+      for (const rule of np.spec.ingress) eq(rule.ports, [{ port: 'http', protocol: 'TCP' }], 'ingress ports');
+      eq(np.spec.ingress[0].from, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }], 'ingress controller peer');
+      eq(np.spec.ingress[1].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], 'monitoring', 'monitoring namespace');
+      eq(np.spec.ingress[2].from[0].podSelector.matchLabels['app.kubernetes.io/component'], 'test', 'test pod');
     });
     check('full: NetworkPolicy egress: DNS, PgBouncer pods (not Postgres directly), Redis peers, S3 on 443', () => {
       const np = find(objs, 'NetworkPolicy', FULLNAME);
       const ports = np.spec.egress.map((e) => e.ports.map((p) => `${p.port}/${p.protocol}`).join('+'));
       eq(ports, ['53/UDP+53/TCP', '6432/TCP', '6379/TCP', '443/TCP'], 'egress ports');
+      eq(np.spec.egress[0].to[1], { ipBlock: { cidr: '169.254.20.10/32' } }, 'NodeLocal DNSCache peer');
       eq(np.spec.egress[1].to[0].podSelector.matchLabels['app.kubernetes.io/component'], 'pgbouncer', 'pgbouncer peer');
       eq(np.spec.egress[2].to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], 'redis', 'redis peer');
       expect(np.spec.egress[3].to[0].ipBlock.except.includes('10.0.0.0/8'), 's3 peer');
@@ -475,6 +477,257 @@ function commonChecks(label, objs) {
   record('kubeVersion >=1.25 is enforced (rendering for 1.24 fails)', r.code !== 0 && /kubeVersion|kube version|incompatible/i.test(r.stderr), r.code === 0 ? 'rendered' : r.stderr);
 }
 
+// ---------------------------------------------------------------------------
+// 5. What the release exposes: Ingress paths, the /metrics token, NetworkPolicy
+// ---------------------------------------------------------------------------
+const APEX = 'cascade.example.com';
+const TENANT = 'acme.cascade.example.com';
+const INTERNAL_PATHS = ['/', '/metrics', '/metrics/', '/docs', '/docs/', '/docs/openapi.json', '/docs-yaml', '/health/live', '/health/ready', '/apidocs', '/favicon.ico'];
+const DOCS_PATHS = ['/docs', '/docs/openapi.json', '/docs/swagger-ui-bundle.js'];
+const ROUTED_TO_API = (b) => b?.service?.name === FULLNAME && b.service.port?.name === 'http';
+const tokenRef = (c) => envOf(c).METRICS_TOKEN?.valueFrom?.secretKeyRef;
+const apiOf = (objs) => container(find(objs, 'Deployment', FULLNAME).spec.template.spec, 'api');
+const rendered = (label, args) => {
+  const r = render(args);
+  if (r.code !== 0 || r.yamlErrors.length) throw new Fail(`${label} does not render: ${r.stderr}${r.yamlErrors.join('\n')}`);
+  return r.objects;
+};
+
+// The checks below must be able to fail: the matchers are tried on hand-made objects first.
+check('exposure matchers: a catch-all "/" path and a defaultBackend route /metrics; "/api" Prefix does not match "/apix"; "*.d" matches one label', () => {
+  const ing = (paths, extra = {}) => ({ spec: { rules: [{ host: '*.example.com', http: { paths: paths.map(([path, pathType]) => ({ path, pathType, backend: { service: { name: 'x', port: { name: 'http' } } } })) } }], ...extra } });
+  expect(routeOf(ing([['/', 'Prefix']]), 'a.example.com', '/metrics'), '"/" Prefix did not route /metrics');
+  expect(routeOf(ing([['/api', 'ImplementationSpecific']]), 'a.example.com', '/metrics'), 'ImplementationSpecific not treated as worst case');
+  expect(routeOf(ing([['/api', 'Prefix']], { defaultBackend: { service: { name: 'x' } } }), 'a.example.com', '/metrics'), 'defaultBackend ignored');
+  expect(!routeOf(ing([['/api', 'Prefix']]), 'a.example.com', '/apix'), '/api matched /apix');
+  expect(routeOf(ing([['/api', 'Prefix']]), 'a.example.com', '/api/'), '/api did not match /api/');
+  expect(!routeOf(ing([['/docs', 'Exact']]), 'a.example.com', '/docs/openapi.json'), 'Exact matched a longer path');
+  expect(hostMatches('*.example.com', 'a.example.com') && !hostMatches('*.example.com', 'a.b.example.com') && !hostMatches('*.example.com', 'example.com'), 'wildcard host');
+  const np = (egress) => ({ spec: { egress } });
+  eq(openEgress(np([{ ports: [{ port: 5432 }] }])).length, 1, 'rule without "to"');
+  eq(openEgress(np([{ ports: [{ port: 5432 }], to: [] }])).length, 1, 'rule with an empty "to"');
+  eq(openEgress(np([{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }] }])).length, 1, '0.0.0.0/0');
+  eq(openEgress(np([{ to: [{ namespaceSelector: {} }] }])).length, 1, 'every namespace');
+  eq(openEgress(np([{ ports: [{ port: 53, protocol: 'UDP' }], to: [{ namespaceSelector: { matchLabels: { a: 'b' } } }] }])), [], 'a narrow rule');
+});
+
+{
+  const objs = rendered('ingress on', ['-f', minimal, '--set', 'ingress.enabled=true']);
+  const ing = find(objs, 'Ingress', FULLNAME);
+  check('ingress (defaults): every rule, apex and tenant wildcard, routes the single path /api (Prefix) to the http port', () => {
+    eq(ing.spec.rules.map((r) => r.host), [APEX, `*.${APEX}`], 'hosts');
+    for (const rule of ing.spec.rules) {
+      eq(rule.http.paths.map((p) => [p.path, p.pathType]), [['/api', 'Prefix']], `paths of ${rule.host}`);
+      expect(rule.http.paths.every((p) => ROUTED_TO_API(p.backend)), 'backend');
+    }
+    expect(!ing.spec.defaultBackend, 'a defaultBackend routes every other path');
+  });
+  check('ingress (defaults): /api reaches the API on the apex and on a tenant subdomain', () => {
+    for (const host of [APEX, TENANT]) for (const p of ['/api', '/api/tenants', '/api/files/123']) expect(ROUTED_TO_API(routeOf(ing, host, p)), `${host}${p} not routed`);
+  });
+  check('ingress (defaults): no path reaches /metrics, /docs, /docs/openapi.json, /health or / on any host', () => {
+    for (const host of [APEX, TENANT, 'other.example.org', `a.b.${APEX}`]) {
+      for (const p of INTERNAL_PATHS) expect(!routeOf(ing, host, p), `${host}${p} is routed`);
+    }
+  });
+}
+{
+  const objs = rendered('docs.public', ['-f', minimal, '--set', 'ingress.enabled=true', '--set', 'docs.public=true']);
+  const ing = find(objs, 'Ingress', FULLNAME);
+  check('ingress docs.public=true: /docs, its assets and /docs/openapi.json are routed on every host, /api still is', () => {
+    for (const host of [APEX, TENANT]) {
+      for (const p of [...DOCS_PATHS, '/api/tenants']) expect(ROUTED_TO_API(routeOf(ing, host, p)), `${host}${p} not routed`);
+    }
+    for (const rule of ing.spec.rules) eq(rule.http.paths.map((p) => p.path), ['/api', '/docs'], `paths of ${rule.host}`);
+  });
+  check('ingress docs.public=true: /metrics, /health and /docs-yaml stay unrouted', () => {
+    for (const host of [APEX, TENANT]) for (const p of ['/', '/metrics', '/health/ready', '/docs-yaml']) expect(!routeOf(ing, host, p), `${host}${p} is routed`);
+  });
+}
+{
+  const objs = rendered('full', ['-f', full, ...MONITORING]);
+  check('full (docs.public, TLS): /metrics is not routed on any host', () => {
+    const ing = find(objs, 'Ingress', FULLNAME);
+    for (const host of [APEX, TENANT]) expect(!routeOf(ing, host, '/metrics'), `${host}/metrics is routed`);
+  });
+}
+
+// /metrics token
+{
+  const args = ['-f', minimal, '--set', 'serviceMonitor.enabled=true', ...MONITORING];
+  const a = rendered('generated token', args);
+  const b = rendered('generated token', args);
+  const tokenIn = (objs) => b64(find(objs, 'Secret', FULLNAME).data.METRICS_TOKEN ?? '');
+  check('metrics token (none given): the chart Secret holds a generated 48-character token, different on every fresh render', () => {
+    const t1 = tokenIn(a);
+    const t2 = tokenIn(b);
+    expect(/^[A-Za-z0-9]{48}$/.test(t1), `METRICS_TOKEN "${t1}"`);
+    expect(/^[A-Za-z0-9]{48}$/.test(t2), `METRICS_TOKEN "${t2}"`);
+    expect(t1 !== t2, 'the same token twice: not generated');
+  });
+  check('metrics token (none given): the API reads METRICS_TOKEN from that Secret and key, not optional', () => {
+    eq(tokenRef(apiOf(a)), { name: FULLNAME, key: 'METRICS_TOKEN' }, 'secretKeyRef');
+  });
+  check('metrics token (none given): the ServiceMonitor sends the same Secret key as a bearer token', () => {
+    const ep = find(a, 'ServiceMonitor', FULLNAME).spec.endpoints[0];
+    eq(ep.path, '/metrics', 'path');
+    eq(ep.authorization, { type: 'Bearer', credentials: { name: FULLNAME, key: 'METRICS_TOKEN' } }, 'authorization');
+    expect(find(a, 'Secret', ep.authorization.credentials.name).data.METRICS_TOKEN, 'the named Secret lacks the key');
+  });
+  check('metrics token: the migration hook Secret does not carry it', () => {
+    expect(!('METRICS_TOKEN' in find(a, 'Secret', `${FULLNAME}-migration`).data), 'METRICS_TOKEN in the hook Secret');
+  });
+}
+{
+  const given = 'given-metrics-token-0123456789abcdef';
+  const args = ['-f', minimal, '--set', `secrets.metricsToken=${given}`, '--set', 'serviceMonitor.enabled=true', ...MONITORING];
+  const a = rendered('given token', args);
+  const b = rendered('given token', args);
+  check('metrics token given in secrets.metricsToken: the Secret holds exactly it on every render, env and ServiceMonitor read it', () => {
+    eq(b64(find(a, 'Secret', FULLNAME).data.METRICS_TOKEN), given, 'first render');
+    eq(b64(find(b, 'Secret', FULLNAME).data.METRICS_TOKEN), given, 'second render');
+    eq(tokenRef(apiOf(a)), { name: FULLNAME, key: 'METRICS_TOKEN' }, 'env');
+    eq(find(a, 'ServiceMonitor', FULLNAME).spec.endpoints[0].authorization.credentials, { name: FULLNAME, key: 'METRICS_TOKEN' }, 'ServiceMonitor');
+  });
+}
+{
+  const objs = rendered('existingSecret', ['-f', minimal, '--set', 'secrets.existingSecret=app-secrets', '--set', 'serviceMonitor.enabled=true', ...MONITORING]);
+  check('metrics token from secrets.existingSecret: env and ServiceMonitor read its METRICS_TOKEN key (required), the chart renders no Secret', () => {
+    eq(all(objs, 'Secret').map((s) => s.metadata.name), [], 'Secrets rendered');
+    eq(tokenRef(apiOf(objs)), { name: 'app-secrets', key: 'METRICS_TOKEN' }, 'env');
+    eq(find(objs, 'ServiceMonitor', FULLNAME).spec.endpoints[0].authorization.credentials, { name: 'app-secrets', key: 'METRICS_TOKEN' }, 'ServiceMonitor');
+  });
+}
+{
+  const objs = rendered('metrics.existingSecret', ['-f', minimal, '--set', 'metrics.existingSecret=prometheus-scrape', '--set', 'metrics.existingSecretKey=token', '--set', 'serviceMonitor.enabled=true', ...MONITORING]);
+  check('metrics token from metrics.existingSecret/existingSecretKey: env and ServiceMonitor read it, the chart Secret holds no token', () => {
+    eq(tokenRef(apiOf(objs)), { name: 'prometheus-scrape', key: 'token' }, 'env');
+    eq(find(objs, 'ServiceMonitor', FULLNAME).spec.endpoints[0].authorization.credentials, { name: 'prometheus-scrape', key: 'token' }, 'ServiceMonitor');
+    expect(!('METRICS_TOKEN' in find(objs, 'Secret', FULLNAME).data), 'the chart Secret holds a METRICS_TOKEN nobody reads');
+  });
+}
+// `lookup` answers nothing under `helm template`. A throw-away copy of the chart has its
+// lookup call replaced by a template that answers like the API server would for a live
+// Secret (only for the exact apiVersion, kind, namespace and name asked), to prove an
+// upgrade keeps the token already installed.
+{
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cascade-lookup-'));
+  try {
+    const copy = path.join(tmp, 'cascade');
+    fs.cpSync(chart, copy, { recursive: true });
+    const helpers = path.join(copy, 'templates', '_helpers.tpl');
+    const call = 'lookup "v1" "Secret" .Release.Namespace (include "cascade.fullname" .)';
+    const src = fs.readFileSync(helpers, 'utf8');
+    const live = 'live-token-kept-across-upgrades-0123456789';
+    fs.writeFileSync(helpers, src.split(call).join('(include "zz.lookup" (list "v1" "Secret" .Release.Namespace (include "cascade.fullname" .)) | fromJson)'));
+    fs.writeFileSync(
+      path.join(copy, 'templates', '_zz_lookup.tpl'),
+      `{{- define "zz.lookup" -}}\n{{- if eq (toJson .) ${JSON.stringify(JSON.stringify(['v1', 'Secret', 'cascade', FULLNAME]))} -}}\n${JSON.stringify({ data: { METRICS_TOKEN: Buffer.from(live).toString('base64') } })}\n{{- else -}}\n{}\n{{- end -}}\n{{- end -}}\n`,
+    );
+    const r = helm(helmBin, ['template', RELEASE, copy, '--namespace', 'cascade', '-f', minimal, '--show-only', 'templates/secret.yaml']);
+    check('metrics token on upgrade: the value of the live Secret (lookup) is kept, not regenerated', () => {
+      eq(src.split(call).length, 2, 'the helper calls lookup for the chart Secret exactly once');
+      expect(r.code === 0, r.stderr);
+      eq(b64(YAML.parse(r.stdout).data.METRICS_TOKEN), live, 'METRICS_TOKEN');
+    });
+    const other = helm(helmBin, ['template', RELEASE, copy, '--namespace', 'elsewhere', '-f', minimal, '--show-only', 'templates/secret.yaml']);
+    check('metrics token on upgrade: a Secret of another namespace is not taken (a fresh token is generated)', () => {
+      expect(other.code === 0, other.stderr);
+      const t = b64(YAML.parse(other.stdout).data.METRICS_TOKEN);
+      expect(t !== live && /^[A-Za-z0-9]{48}$/.test(t), t);
+    });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// NetworkPolicy
+{
+  const objs = rendered('defaults', ['-f', minimal]);
+  const np = find(objs, 'NetworkPolicy', FULLNAME);
+  check('networkpolicy (defaults): rendered, selecting the API pods, for Ingress and Egress', () => {
+    expect(np, 'no NetworkPolicy');
+    eq(np.spec.podSelector.matchLabels, find(objs, 'Deployment', FULLNAME).spec.selector.matchLabels, 'podSelector');
+    eq(np.spec.policyTypes, ['Ingress', 'Egress'], 'policyTypes');
+  });
+  check('networkpolicy (defaults): the http port is open to the ingress-nginx and monitoring namespaces and the test pod only', () => {
+    for (const rule of np.spec.ingress) {
+      eq(rule.ports, [{ port: 'http', protocol: 'TCP' }], 'ports');
+      expect(rule.from?.length > 0, 'an ingress rule without "from" admits everybody');
+    }
+    eq(np.spec.ingress.map((r) => r.from.map((f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] ?? f.podSelector?.matchLabels?.['app.kubernetes.io/component'])), [['ingress-nginx'], ['monitoring'], ['test']], 'peers');
+  });
+  check('networkpolicy (defaults): no egress to any address (every rule has a non-empty "to", no 0.0.0.0/0 or ::/0)', () => {
+    eq(openEgress(np), [], 'open egress');
+  });
+  check('networkpolicy (defaults): DNS 53/UDP and 53/TCP to kube-dns in kube-system', () => {
+    const [udp] = egressRulesFor(np, 53, 'UDP');
+    const [tcp] = egressRulesFor(np, 53, 'TCP');
+    expect(udp && udp === tcp, 'no single DNS rule for UDP and TCP');
+    eq(udp.to, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], 'DNS peer');
+  });
+  check('networkpolicy (defaults): PostgreSQL 5432 to the configured peer; nothing else (no Redis, S3 or other port)', () => {
+    eq(egressPorts(np), ['53/UDP', '53/TCP', '5432/TCP'], 'egress ports');
+    eq(egressRulesFor(np, 5432)[0].to, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'db' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } } }], 'postgres peer');
+  });
+}
+{
+  const redisPeer = { ipBlock: { cidr: '10.30.0.0/24' } };
+  const s3Peer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'minio' } } };
+  const objs = rendered('redis + s3', [
+    '-f', minimal,
+    '--set', 'secrets.redisUrl=redis://redis.cache:6380',
+    '--set', 'networkPolicy.egress.redis.port=6380',
+    '--set-json', `networkPolicy.egress.redis.to=${JSON.stringify([redisPeer])}`,
+    '--set', 'config.storage.driver=s3', '--set', 'config.storage.s3.bucket=files', '--set', 'persistence.enabled=false',
+    '--set-json', 'networkPolicy.egress.s3.ports=[9000]',
+    '--set-json', `networkPolicy.egress.s3.to=${JSON.stringify([s3Peer])}`,
+    '--set', 'networkPolicy.egress.postgres.port=6543',
+  ]);
+  const np = find(objs, 'NetworkPolicy', FULLNAME);
+  check('networkpolicy with Redis and S3 configured: their ports open to exactly the given peers, still no open egress', () => {
+    eq(egressPorts(np), ['53/UDP', '53/TCP', '6543/TCP', '6380/TCP', '9000/TCP'], 'egress ports');
+    eq(egressRulesFor(np, 6380)[0].to, [redisPeer], 'redis peer');
+    eq(egressRulesFor(np, 9000)[0].to, [s3Peer], 's3 peer');
+    eq(openEgress(np), [], 'open egress');
+  });
+}
+{
+  const objs = rendered('s3 to the internet', ['-f', minimal, '--set', 'config.storage.driver=s3', '--set', 'config.storage.s3.bucket=files', '--set', 'persistence.enabled=false', '--set-json', 'networkPolicy.egress.s3.to=[{"ipBlock":{"cidr":"0.0.0.0/0","except":["10.0.0.0/8"]}}]']);
+  check('networkpolicy: 0.0.0.0/0 appears only when configured, on the S3 port only', () => {
+    eq(openEgress(find(objs, 'NetworkPolicy', FULLNAME)), ['egress[2] (443/TCP) allows 0.0.0.0/0'], 'open egress');
+  });
+}
+{
+  const objs = rendered('pgbouncer', ['-f', minimal, '--set', 'pgbouncer.enabled=true', '--set', 'pgbouncer.upstream.host=pg.db.svc', '--set', 'secrets.databaseUser=cascade_app', '--set', 'secrets.databasePassword=s3cr3t']);
+  const api = find(objs, 'NetworkPolicy', FULLNAME);
+  const pgb = find(objs, 'NetworkPolicy', `${FULLNAME}-pgbouncer`);
+  check('networkpolicy with PgBouncer: the API reaches the PgBouncer pods on 6432 and not PostgreSQL', () => {
+    eq(egressPorts(api), ['53/UDP', '53/TCP', '6432/TCP'], 'API egress ports');
+    const pods = find(objs, 'Deployment', `${FULLNAME}-pgbouncer`).spec.template.metadata.labels;
+    const sel = egressRulesFor(api, 6432)[0].to[0].podSelector.matchLabels;
+    for (const [k, v] of Object.entries(sel)) eq(pods[k], v, `PgBouncer pod label ${k}`);
+    eq(openEgress(api), [], 'open egress');
+  });
+  check('networkpolicy with PgBouncer: PgBouncer reaches DNS and the configured PostgreSQL peer only', () => {
+    eq(egressPorts(pgb), ['53/UDP', '53/TCP', '5432/TCP'], 'PgBouncer egress ports');
+    eq(egressRulesFor(pgb, 5432)[0].to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], 'db', 'postgres peer');
+    eq(openEgress(pgb), [], 'open egress');
+  });
+  if (api && pgb) {
+    const problems = [];
+    for (const o of [api, pgb]) problems.push(...(await validateObject(o)).map((p) => `${o.kind}/${o.metadata.name}: ${p}`));
+    record('networkpolicy with PgBouncer: both policies pass the networking.k8s.io/v1 schema with no unknown field', problems.length === 0, problems.join('\n'));
+  }
+}
+{
+  const r = render(['--set', 'config.baseDomain=cascade.example.com', '--set', 'secrets.databaseUrl=postgres://u:p@h/db', '--set', 'secrets.jwtSecret=0123456789abcdef0123456789abcdef', '--set', 'networkPolicy.enabled=false']);
+  check('networkPolicy.enabled=false: no NetworkPolicy, and no PostgreSQL destination needed', () => {
+    expect(r.code === 0, r.stderr);
+    expect(!find(r.objects, 'NetworkPolicy'), 'NetworkPolicy rendered');
+  });
+}
+
 // NOTES.txt: `helm install --dry-run` needs a cluster, so a throw-away copy of the
 // chart renders NOTES.txt through `tpl` inside a ConfigMap.
 {
@@ -505,13 +758,29 @@ function commonChecks(label, objs) {
     check('NOTES: warns when serviceMonitor.enabled but the cluster lacks the CRD', () => {
       expect(notes(['-f', minimal, '--set', 'serviceMonitor.enabled=true']).includes('no ServiceMonitor was created'));
     });
+    check('NOTES: how to read the generated metrics token from the chart Secret, and that upgrades keep it', () => {
+      const n = notes(['-f', minimal]);
+      expect(n.includes(`METRICS_TOKEN=$(kubectl -n cascade get secret ${FULLNAME} -o jsonpath='{.data.METRICS_TOKEN}' | base64 -d)`), n);
+      expect(n.includes('curl -s -H "Authorization: Bearer $METRICS_TOKEN" http://127.0.0.1:8081/metrics'), n);
+      expect(n.includes('`helm upgrade` reads the live Secret and keeps it'), n);
+      expect(n.includes('not routed by the Ingress (docs.public=false)'), n);
+    });
+    check('NOTES: with an existingSecret and no Redis peer, a reminder that Redis egress is closed (none when a peer is set)', () => {
+      expect(notes(['-f', minimal, '--set', 'secrets.existingSecret=app-secrets']).includes('Redis egress is closed: if Secret "app-secrets" holds REDIS_URL, set networkPolicy.egress.redis.to.'), 'no reminder');
+      expect(!notes(['-f', full, ...MONITORING]).includes('Redis egress is closed'), 'reminder although redis.to is set');
+    });
+    check('NOTES: with metrics.existingSecret the token is read from that Secret and key', () => {
+      const n = notes(['-f', minimal, '--set', 'metrics.existingSecret=prometheus-scrape', '--set', 'metrics.existingSecretKey=scrape.token']);
+      expect(n.includes("kubectl -n cascade get secret prometheus-scrape -o jsonpath='{.data.scrape\\.token}' | base64 -d"), n);
+      expect(!n.includes('reads the live Secret'), n);
+    });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
 // ---------------------------------------------------------------------------
-// 5. Values the chart must refuse: `helm lint --strict` and `helm template` both fail
+// 6. Values the chart must refuse: `helm lint --strict` and `helm template` both fail
 // ---------------------------------------------------------------------------
 const negatives = [
   { name: 'replicaCount "ten" (string)', args: ['-f', minimal, '--set-string', 'replicaCount=ten'], expect: /replicaCount: Invalid type/ },
@@ -542,7 +811,25 @@ const negatives = [
   { name: 'ingress TLS without a certificate Secret', args: ['-f', minimal, '--set', 'ingress.enabled=true', '--set', 'ingress.tls.enabled=true'], expect: /ingress.tls.secretName: String length must be greater than or equal to 1/ },
   { name: 'resources.requests.cpu "lots"', args: ['-f', minimal, '--set', 'resources.requests.cpu=lots'], expect: /cpu/ },
   { name: 'plans without the default plan "standard"', args: ['-f', minimal, '--set', 'config.plans.gold.max_users=1'], expect: /plans/ },
-  { name: 'ServiceMonitor bearer without a METRICS_TOKEN', args: ['-f', minimal, '--set', 'serviceMonitor.enabled=true', '--set', 'serviceMonitor.useMetricsToken=true'], expect: /secrets.metricsToken: String length must be greater than or equal to 1/ },
+  { name: 'serviceMonitor.useMetricsToken (gone: the token is always sent)', args: ['-f', minimal, '--set', 'serviceMonitor.useMetricsToken=true'], expect: /Additional property useMetricsToken is not allowed/ },
+  { name: 'docs.public "yes" (string)', args: ['-f', minimal, '--set-string', 'docs.public=yes'], expect: /docs.public: Invalid type/ },
+  { name: 'unknown key docs.path', args: ['-f', minimal, '--set', 'docs.path=/x'], expect: /Additional property path is not allowed/ },
+  { name: 'METRICS_TOKEN shorter than 16 characters', args: ['-f', minimal, '--set', 'secrets.metricsToken=short'], expect: /metricsToken/ },
+  { name: 'METRICS_TOKEN with a space', args: ['-f', minimal, '--set', 'secrets.metricsToken=0123456789 abcdef0123'], expect: /metricsToken: Does not match pattern/ },
+  { name: 'metrics.existingSecretKey "a/b"', args: ['-f', minimal, '--set', 'metrics.existingSecret=prom', '--set', 'metrics.existingSecretKey=a/b'], expect: /existingSecretKey: Does not match pattern/ },
+  { name: 'metrics.existingSecret "Bad_Name"', args: ['-f', minimal, '--set', 'metrics.existingSecret=Bad_Name'], expect: /metrics.existingSecret: Does not match pattern/ },
+  { name: 'NetworkPolicy on without a PostgreSQL destination', args: ['--set', 'config.baseDomain=cascade.example.com', '--set', 'secrets.databaseUrl=postgres://u:p@h/db', '--set', 'secrets.jwtSecret=0123456789abcdef0123456789abcdef'], expect: /networkPolicy.egress.postgres.to: Array must have at least 1 items/ },
+  { name: 'REDIS_URL with the NetworkPolicy on and no Redis destination', args: ['-f', minimal, '--set', 'secrets.redisUrl=redis://redis.cache:6379'], expect: /networkPolicy.egress.redis.to: Array must have at least 1 items/ },
+  { name: 's3 driver with the NetworkPolicy on and no S3 destination', args: ['-f', minimal, '--set', 'config.storage.driver=s3', '--set', 'config.storage.s3.bucket=b', '--set', 'persistence.enabled=false'], expect: /networkPolicy.egress.s3.to: Array must have at least 1 items/ },
+  { name: 'DNS egress with no peers', args: ['-f', minimal, '--set-json', 'networkPolicy.egress.dns.to=[]'], expect: /networkPolicy.egress.dns.to: Array must have at least 1 items/ },
+  { name: 'an empty egress peer {}', args: ['-f', minimal, '--set-json', 'networkPolicy.egress.postgres.to=[{}]'], expect: /to.0: Must have at least 1 properties/ },
+  { name: 'a peer with a bare "cidr" key (not under ipBlock)', args: ['-f', minimal, '--set-json', 'networkPolicy.egress.postgres.to=[{"cidr":"10.0.0.0/8"}]'], expect: /Additional property cidr is not allowed/ },
+  { name: 'ipBlock CIDR "10.0.0.0/33"', args: ['-f', minimal, '--set-json', 'networkPolicy.egress.postgres.to=[{"ipBlock":{"cidr":"10.0.0.0/33"}}]'], expect: /cidr/ },
+  { name: 'ipBlock CIDR "any"', args: ['-f', minimal, '--set-json', 'networkPolicy.egress.redis.to=[{"ipBlock":{"cidr":"any"}}]'], expect: /cidr/ },
+  { name: 'ipBlock combined with a namespaceSelector', args: ['-f', minimal, '--set-json', 'networkPolicy.egress.postgres.to=[{"ipBlock":{"cidr":"10.0.0.0/8"},"namespaceSelector":{}}]'], expect: /Must have at most 1 properties/ },
+  { name: 'egress port 70000', args: ['-f', minimal, '--set', 'networkPolicy.egress.postgres.port=70000'], expect: /postgres.port: Must be less than or equal to 65535/ },
+  { name: 'extra egress rule with an unknown key', args: ['-f', minimal, '--set-json', 'networkPolicy.egress.extra=[{"ports":[{"port":25}],"destination":"smtp"}]'], expect: /Additional property destination is not allowed/ },
+  { name: 'networkPolicy.egress.redis.enabled (gone: a destination is open when its "to" is set)', args: ['-f', minimal, '--set', 'networkPolicy.egress.redis.enabled=true'], expect: /Additional property enabled is not allowed/ },
 ];
 // Arithmetic rules (grace period, min <= max) cannot be written in JSON Schema and are
 // enforced by `fail` in the templates. helm lint renders in "lint mode", where `fail`

@@ -122,9 +122,6 @@ Render-time checks that a schema cannot express.
 {{- if and .Values.pgbouncer.enabled (or (not .Values.secrets.databaseUser) (not .Values.secrets.databasePassword)) }}
 {{- fail "pgbouncer.enabled needs secrets.databaseUser and secrets.databasePassword (the login role PgBouncer accepts and uses upstream)" }}
 {{- end }}
-{{- if and .Values.serviceMonitor.enabled .Values.serviceMonitor.useMetricsToken (not .Values.secrets.metricsToken) }}
-{{- fail "serviceMonitor.useMetricsToken needs secrets.metricsToken" }}
-{{- end }}
 {{- end }}
 {{- if and .Values.pgbouncer.enabled (not .Values.pgbouncer.upstream.host) }}
 {{- fail "pgbouncer.enabled needs pgbouncer.upstream.host (the PostgreSQL server)" }}
@@ -238,9 +235,7 @@ own DATABASE_URL is then used by the migration hook only.
 {{- if or $existing .Values.secrets.redisUrl }}
 {{ include "cascade.secretEnv" (dict "name" "REDIS_URL" "key" "REDIS_URL" "secret" $secret "optional" true) }}
 {{- end }}
-{{- if or $existing .Values.secrets.metricsToken }}
-{{ include "cascade.secretEnv" (dict "name" "METRICS_TOKEN" "key" "METRICS_TOKEN" "secret" $secret "optional" true) }}
-{{- end }}
+{{ include "cascade.secretEnv" (dict "name" "METRICS_TOKEN" "key" (include "cascade.metricsTokenKey" .) "secret" (include "cascade.metricsTokenSecretName" .)) }}
 {{- if or $existing .Values.secrets.s3AccessKeyId }}
 {{ include "cascade.secretEnv" (dict "name" "S3_ACCESS_KEY_ID" "key" "S3_ACCESS_KEY_ID" "secret" $secret "optional" true) }}
 {{- end }}
@@ -250,7 +245,9 @@ own DATABASE_URL is then used by the migration hook only.
 {{- end }}
 
 {{/*
-Key/value data of the application Secret (chart-rendered case).
+Key/value data of the application Secret (chart-rendered case), shared with the
+migration hook's Secret. METRICS_TOKEN is added by secret.yaml only: the hook does
+not need it.
 */}}
 {{- define "cascade.secretData" -}}
 {{- $s := .Values.secrets -}}
@@ -261,9 +258,6 @@ MIGRATION_DATABASE_URL: {{ $s.migrationDatabaseUrl | b64enc | quote }}
 {{- end }}
 {{- if $s.redisUrl }}
 REDIS_URL: {{ $s.redisUrl | b64enc | quote }}
-{{- end }}
-{{- if $s.metricsToken }}
-METRICS_TOKEN: {{ $s.metricsToken | b64enc | quote }}
 {{- end }}
 {{- if $s.s3AccessKeyId }}
 S3_ACCESS_KEY_ID: {{ $s.s3AccessKeyId | b64enc | quote }}
@@ -276,5 +270,48 @@ DATABASE_USER: {{ $s.databaseUser | b64enc | quote }}
 {{- end }}
 {{- if $s.databasePassword }}
 DATABASE_PASSWORD: {{ $s.databasePassword | b64enc | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+Secret and key holding METRICS_TOKEN, which GET /metrics always requires. First match:
+metrics.existingSecret, secrets.existingSecret (key METRICS_TOKEN), the chart's Secret.
+*/}}
+{{- define "cascade.metricsTokenSecretName" -}}
+{{- default (include "cascade.secretName" .) .Values.metrics.existingSecret }}
+{{- end }}
+
+{{- define "cascade.metricsTokenKey" -}}
+{{- if .Values.metrics.existingSecret }}
+{{- .Values.metrics.existingSecretKey }}
+{{- else }}
+{{- print "METRICS_TOKEN" }}
+{{- end }}
+{{- end }}
+
+{{/*
+True (non-empty) when the chart's own Secret carries METRICS_TOKEN.
+*/}}
+{{- define "cascade.chartOwnsMetricsToken" -}}
+{{- if and (not .Values.metrics.existingSecret) (not .Values.secrets.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{/*
+METRICS_TOKEN of the chart's Secret, base64: secrets.metricsToken when given; else the
+value already in the live Secret (lookup, so `helm upgrade` keeps it); else 48 random
+characters. `lookup` answers nothing under `helm template`, `--dry-run` (client) and
+tools that render with `helm template` (Argo CD), so there every render generates anew.
+*/}}
+{{- define "cascade.metricsTokenB64" -}}
+{{- if .Values.secrets.metricsToken }}
+{{- .Values.secrets.metricsToken | b64enc }}
+{{- else }}
+{{- $live := lookup "v1" "Secret" .Release.Namespace (include "cascade.fullname" .) | default dict }}
+{{- $previous := dig "data" "METRICS_TOKEN" "" $live }}
+{{- if $previous }}
+{{- $previous }}
+{{- else }}
+{{- randAlphaNum 48 | b64enc }}
+{{- end }}
 {{- end }}
 {{- end }}
