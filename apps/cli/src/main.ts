@@ -49,11 +49,15 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       const platform = args.includes('--platform-admin');
-      const ttl = Number(flag(args, '--ttl') ?? (platform ? Math.min(3600, config.platformTokenMaxTtlSeconds) : config.jwtExpiresInSeconds));
+      const ttl = Number(
+        flag(args, '--ttl') ?? (platform ? Math.min(3600, config.platformTokenMaxTtlSeconds) : config.jwtExpiresInSeconds),
+      );
       const maxTtl = platform ? config.platformTokenMaxTtlSeconds : config.jwtExpiresInSeconds;
       if (!Number.isInteger(ttl) || ttl < 60 || ttl > maxTtl) {
         const name = platform ? 'PLATFORM_TOKEN_MAX_TTL' : 'JWT_EXPIRES_IN_SECONDS';
-        process.stderr.write(`--ttl must be a whole number of seconds from 60 to ${maxTtl} (${name}); the API refuses older tokens anyway\n`);
+        process.stderr.write(
+          `--ttl must be a whole number of seconds from 60 to ${maxTtl} (${name}); the API refuses older tokens anyway\n`,
+        );
         return 1;
       }
       const tokens = new TokenService(new JwtService({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }));

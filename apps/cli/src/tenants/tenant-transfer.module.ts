@@ -21,11 +21,29 @@ export class TenantTransferModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: TenantTransferModule,
-      imports: [CoreModule.forRoot(config), DatabaseModule.forRoot(), MetricsModule.forRoot({ processMetrics: false }), CacheModule, QuotasModule, StorageModule, AuditModule],
+      imports: [
+        CoreModule.forRoot(config),
+        DatabaseModule.forRoot(),
+        MetricsModule.forRoot({ processMetrics: false }),
+        CacheModule,
+        QuotasModule,
+        StorageModule,
+        AuditModule,
+      ],
       providers: [
         {
           provide: TenantImporter,
-          inject: [TransactionRunner, PlanCatalog, QuotaRepository, QuotaLedger, AuditRepository, ObjectStorage, StagingArea, TENANT_LOOKUP_CACHE, APP_CONFIG],
+          inject: [
+            TransactionRunner,
+            PlanCatalog,
+            QuotaRepository,
+            QuotaLedger,
+            AuditRepository,
+            ObjectStorage,
+            StagingArea,
+            TENANT_LOOKUP_CACHE,
+            APP_CONFIG,
+          ],
           useFactory: (
             runner: TransactionRunner,
             plans: PlanCatalog,
@@ -53,7 +71,8 @@ export class TenantTransferModule {
         {
           provide: TenantExporter,
           inject: [TransactionRunner, AuditRepository, ObjectStorage],
-          useFactory: (runner: TransactionRunner, audit: AuditRepository, storage: ObjectStorage) => new TenantExporter({ runner, audit, storage }),
+          useFactory: (runner: TransactionRunner, audit: AuditRepository, storage: ObjectStorage) =>
+            new TenantExporter({ runner, audit, storage }),
         },
       ],
     };

@@ -61,12 +61,16 @@ export async function runTenantsCommand(args: string[], opts: TenantsCommandOpti
     await assertMigrated(app);
     const report =
       sub === 'export'
-        ? await app.get(TenantExporter).run({ tenant: parsed.positional[0], out: parsed.values.get('--out') as string }, exportProgress(io.stderr, mode))
-        : await app.get(TenantImporter).run(
-            { path: parsed.positional[0], dryRun: parsed.flags.has('--dry-run'), batchSize, plan: parsed.values.get('--plan') },
-            importProgress(io.stderr, mode),
-            opts.hooks,
-          );
+        ? await app
+            .get(TenantExporter)
+            .run({ tenant: parsed.positional[0], out: parsed.values.get('--out') as string }, exportProgress(io.stderr, mode))
+        : await app
+            .get(TenantImporter)
+            .run(
+              { path: parsed.positional[0], dryRun: parsed.flags.has('--dry-run'), batchSize, plan: parsed.values.get('--plan') },
+              importProgress(io.stderr, mode),
+              opts.hooks,
+            );
     const text = 'dry_run' in report ? importReportText(report) : exportReportText(report);
     io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`);
     return exitCode(report);

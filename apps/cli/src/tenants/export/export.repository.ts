@@ -38,13 +38,19 @@ export class ExportRepository {
 
   async count(em: EntityManager, collection: CollectionName): Promise<number> {
     const { where } = EXPORTED[collection];
-    const { rows } = await sql<{ n: string }>(em, `SELECT count(*) AS n FROM ${COLLECTION_TABLES[collection]} ${where ? `WHERE ${where}` : ''}`);
+    const { rows } = await sql<{ n: string }>(
+      em,
+      `SELECT count(*) AS n FROM ${COLLECTION_TABLES[collection]} ${where ? `WHERE ${where}` : ''}`,
+    );
     return Number(rows[0].n);
   }
 
   async page(em: EntityManager, collection: CollectionName, afterId: string | null, limit: number): Promise<KeyedRow[]> {
     const { columns, where } = EXPORTED[collection];
-    const qualified = columns.split(', ').map((c) => `r.${c}`).join(', ');
+    const qualified = columns
+      .split(', ')
+      .map((c) => `r.${c}`)
+      .join(', ');
     const { rows } = await sql<KeyedRow>(
       em,
       `SELECT r.id, ${qualified}, k.external_id

@@ -80,7 +80,7 @@ export class TenantExporter {
 
     const partial = `${out}.partial-${process.pid}`;
     try {
-      await mkdir(partial, { recursive: true });
+      await mkdir(partial, { recursive: true, mode: 0o700 });
       const userKeys = new Map<string, string>();
       for (const collection of COLLECTIONS) {
         const writer = new NdjsonWriter(join(partial, ndjsonFile(collection)));
@@ -108,7 +108,7 @@ export class TenantExporter {
         custom_domain: tenant.custom_domain,
         settings: origin?.settings ?? {},
       };
-      await writeFile(join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+      await writeFile(join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
       await rmdir(out).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
       });
@@ -143,10 +143,15 @@ export class TenantExporter {
   /** The object's bytes to `files/<id>`, checked against the size and sha256 the row recorded. */
   private async copyBytes(tenantId: string, row: KeyedRow, dir: string): Promise<number> {
     const storage = this.deps.storage as ObjectStorage;
-    await mkdir(join(dir, FILES_DIR), { recursive: true });
+    await mkdir(join(dir, FILES_DIR), { recursive: true, mode: 0o700 });
     const meter = new MeteredCopy();
-    await pipeline(await storage.open(objectKey(tenantId, row.id)), meter, createWriteStream(join(dir, FILES_DIR, row.id), { flags: 'wx' }));
-    if (meter.size !== Number(row.size) || meter.digest() !== row.sha256) throw new Error(`The stored bytes of file ${row.id} do not match its size and sha256`);
+    await pipeline(
+      await storage.open(objectKey(tenantId, row.id)),
+      meter,
+      createWriteStream(join(dir, FILES_DIR, row.id), { flags: 'wx', mode: 0o600 }),
+    );
+    if (meter.size !== Number(row.size) || meter.digest() !== row.sha256)
+      throw new Error(`The stored bytes of file ${row.id} do not match its size and sha256`);
     return meter.size;
   }
 }
@@ -157,12 +162,26 @@ function toRecord(collection: CollectionName, row: KeyedRow, userKeys: Map<strin
   switch (collection) {
     case 'users': {
       const hash = row.password_hash as string;
-      return { external_id, email: row.email as string, role: row.role as 'member', password_hash: isSupportedHash(hash) ? hash : null, created_at: iso(row.created_at), updated_at: iso(row.updated_at) };
+      return {
+        external_id,
+        email: row.email as string,
+        role: row.role as 'member',
+        password_hash: isSupportedHash(hash) ? hash : null,
+        created_at: iso(row.created_at),
+        updated_at: iso(row.updated_at),
+      };
     }
     case 'workrooms':
       return { external_id, name: row.name as string, created_by, created_at: iso(row.created_at) };
     case 'resources':
-      return { external_id, name: row.name as string, data: row.data as Record<string, unknown>, created_by, created_at: iso(row.created_at), updated_at: iso(row.updated_at) };
+      return {
+        external_id,
+        name: row.name as string,
+        data: row.data as Record<string, unknown>,
+        created_by,
+        created_at: iso(row.created_at),
+        updated_at: iso(row.updated_at),
+      };
     case 'files':
       return {
         external_id,
@@ -194,7 +213,7 @@ class NdjsonWriter {
   private readonly stream: WriteStream;
 
   constructor(path: string) {
-    this.stream = createWriteStream(path, { flags: 'wx' });
+    this.stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
   }
 
   async write(value: unknown): Promise<void> {

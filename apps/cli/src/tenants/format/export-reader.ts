@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { COLLECTIONS, CollectionName, MANIFEST_FILE, ndjsonFile } from './export-format';
@@ -50,6 +50,9 @@ export class ExportReader {
           problems.push({ file: manifestFile, field: collection, reason: 'must be an array of records' });
           sources.set(collection, { kind: 'none' });
         }
+      } else if (hasFile && lstatSync(resolve(dir, ndjson)).isSymbolicLink()) {
+        problems.push({ file: ndjson, reason: 'is a symbolic link; links are never followed' });
+        sources.set(collection, { kind: 'none' });
       } else {
         sources.set(collection, hasFile ? { kind: 'ndjson', file: ndjson } : { kind: 'none' });
       }
@@ -87,6 +90,10 @@ export class ExportReader {
 function readManifest(path: string, file: string, problems: Problem[]): Record<string, unknown> | null {
   if (!existsSync(path)) {
     problems.push({ file, reason: 'not found: an export is a directory with tenant.json' });
+    return null;
+  }
+  if (lstatSync(path).isSymbolicLink()) {
+    problems.push({ file, reason: 'is a symbolic link; links are never followed' });
     return null;
   }
   let parsed: unknown;

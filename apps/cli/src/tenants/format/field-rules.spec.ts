@@ -5,7 +5,9 @@ import { externalId, parseFields, passwordHash, text, timestamp } from './field-
 describe('field rules', () => {
   it('accepts the hashes CASCADE itself writes and refuses the ones its login could never verify', async () => {
     expect(passwordHash(await hashPassword('pw-1234567'))).toHaveProperty('value');
-    expect(passwordHash('$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW')).toEqual({ reason: expect.stringContaining('bcrypt') });
+    expect(passwordHash('$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW')).toEqual({
+      reason: expect.stringContaining('bcrypt'),
+    });
     expect(passwordHash('scrypt$1000$8$1$c2FsdHNhbHRzYWx0$aGFzaA')).toEqual({ reason: 'scrypt N must be a power of two' });
     expect(passwordHash('scrypt$1048576$8$1$c2FsdHNhbHRzYWx0$aGFzaA')).toHaveProperty('reason');
   });

@@ -44,10 +44,14 @@ export const externalId: Rule<string> = (v) => {
 };
 
 export const email: Rule<string> = (v) =>
-  typeof v === 'string' && v.length <= 254 && isEmail(v) ? ok(v.toLowerCase()) : no('must be a valid email address (at most 254 characters)');
+  typeof v === 'string' && v.length <= 254 && isEmail(v)
+    ? ok(v.toLowerCase())
+    : no('must be a valid email address (at most 254 characters)');
 
 export const slug: Rule<string> = (v) =>
-  typeof v === 'string' && SLUG_PATTERN.test(v) ? ok(v) : no('must be 1-63 lowercase letters, digits or dashes, not starting or ending with a dash');
+  typeof v === 'string' && SLUG_PATTERN.test(v)
+    ? ok(v)
+    : no('must be 1-63 lowercase letters, digits or dashes, not starting or ending with a dash');
 
 export const domain: Rule<string> = (v) =>
   typeof v === 'string' && DOMAIN_PATTERN.test(v.toLowerCase()) ? ok(v.toLowerCase()) : no('must be a DNS name such as app.example.com');
@@ -63,7 +67,8 @@ export const timestamp: Rule<string> = (v) => {
 export const jsonObject: Rule<Record<string, unknown>> = (v) =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? ok(v as Record<string, unknown>) : no('must be a JSON object');
 
-export const wholeNumber: Rule<number> = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? ok(v as number) : no('must be a whole number >= 0'));
+export const wholeNumber: Rule<number> = (v) =>
+  Number.isSafeInteger(v) && (v as number) >= 0 ? ok(v as number) : no('must be a whole number >= 0');
 
 export const sha256Hex: Rule<string> = (v) =>
   typeof v === 'string' && /^[0-9a-f]{64}$/i.test(v) ? ok(v.toLowerCase()) : no('must be 64 hexadecimal characters');

@@ -8,7 +8,22 @@ import {
   UserRecord,
   WorkroomRecord,
 } from './export-format';
-import { domain, email, externalId, jsonObject, literal, oneOf, optional, passwordHash, Rules, sha256Hex, slug, text, timestamp, wholeNumber } from './field-rules';
+import {
+  domain,
+  email,
+  externalId,
+  jsonObject,
+  literal,
+  oneOf,
+  optional,
+  passwordHash,
+  Rules,
+  sha256Hex,
+  slug,
+  text,
+  timestamp,
+  wholeNumber,
+} from './field-rules';
 
 const PLAN_NAME = text(1, 50);
 const NAME = text(1, 200);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { constants, createReadStream, lstatSync, openSync, ReadStream } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RESERVED_SLUGS } from '@cascade/tenancy';
 import { AnyRecord, COLLECTIONS, CollectionName, FileRecord, RecordTypes, TenantManifest } from '../format/export-format';
 import { ExportReader, RawRecord } from '../format/export-reader';
@@ -95,8 +95,25 @@ export function resolveExportPath(dir: string, path: string): string | { reason:
   if (isAbsolute(path) || path.includes('\\')) return { reason: 'must be a relative path with forward slashes' };
   const full = resolve(dir, path);
   const rel = relative(dir, full);
-  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return { reason: 'must stay inside the export directory' };
+  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel))
+    return { reason: 'must stay inside the export directory' };
+  // No symlink anywhere between the export folder and the file: a link could point outside the
+  // export (another customer's data, /etc) and make it downloadable by the tenant.
+  let at = dir;
+  for (const part of rel.split(sep)) {
+    at = join(at, part);
+    try {
+      if (lstatSync(at).isSymbolicLink()) return { reason: 'is a symbolic link (or lies under one); links are never followed' };
+    } catch {
+      return full; // missing: reported as "cannot be read" by the caller
+    }
+  }
   return full;
+}
+
+/** Opens an export file without following a link swapped in after validation (O_NOFOLLOW). */
+export function openExportFile(full: string): ReadStream {
+  return createReadStream('', { fd: openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW) });
 }
 
 function checkManifest(reader: ExportReader, ctx: ValidationContext, problems: Problem[]): TenantManifest | null {
@@ -114,7 +131,11 @@ function checkManifest(reader: ExportReader, ctx: ValidationContext, problems: P
   }
   const base = ctx.baseDomain;
   if (manifest.custom_domain && base && (manifest.custom_domain === base || manifest.custom_domain.endsWith(`.${base}`))) {
-    problems.push({ ...at, field: 'custom_domain', reason: `must not be under BASE_DOMAIN (${base}); the slug already gives ${manifest.slug}.${base}` });
+    problems.push({
+      ...at,
+      field: 'custom_domain',
+      reason: `must not be under BASE_DOMAIN (${base}); the slug already gives ${manifest.slug}.${base}`,
+    });
     valid = false;
   }
   return valid ? manifest : null;
@@ -125,7 +146,12 @@ function registerKey(result: ValidatedExport, raw: RawRecord, key: string, probl
   const keys = result.keys[raw.collection];
   const first = keys.get(key);
   if (!first) keys.set(key, locationOf(raw));
-  else problems.push({ ...locationOf(raw), field: 'external_id', reason: `duplicates ${raw.collection}[${first.index}] (${first.file}${first.line ? `:${first.line}` : ''})` });
+  else
+    problems.push({
+      ...locationOf(raw),
+      field: 'external_id',
+      reason: `duplicates ${raw.collection}[${first.index}] (${first.file}${first.line ? `:${first.line}` : ''})`,
+    });
 }
 
 /**
@@ -143,7 +169,8 @@ async function checkRecord(result: ValidatedExport, raw: RawRecord, record: AnyR
 
   if ('email' in record) {
     const owner = result.emails.get(record.email);
-    if (owner !== undefined && owner !== record.external_id) problems.push({ ...at, field: 'email', reason: `is also the email of user ${owner}` });
+    if (owner !== undefined && owner !== record.external_id)
+      problems.push({ ...at, field: 'email', reason: `is also the email of user ${owner}` });
     else result.emails.set(record.email, record.external_id);
     if (record.password_hash === null) result.withoutPassword.add(record.external_id);
   }
@@ -161,7 +188,7 @@ async function checkFileBytes(result: ValidatedExport, entry: FileEntry, at: Rec
   }
   let size: number;
   try {
-    const stat = statSync(full);
+    const stat = lstatSync(full);
     if (!stat.isFile()) throw new Error('not a regular file');
     size = stat.size;
   } catch (err) {
@@ -169,15 +196,17 @@ async function checkFileBytes(result: ValidatedExport, entry: FileEntry, at: Rec
     return;
   }
   const sha256 = await digest(full);
-  if (entry.size !== null && entry.size !== size) problems.push({ ...at, field: 'size', reason: `says ${entry.size} bytes, the file has ${size}` });
-  if (entry.sha256 !== null && entry.sha256 !== sha256) problems.push({ ...at, field: 'sha256', reason: 'does not match the file content' });
+  if (entry.size !== null && entry.size !== size)
+    problems.push({ ...at, field: 'size', reason: `says ${entry.size} bytes, the file has ${size}` });
+  if (entry.sha256 !== null && entry.sha256 !== sha256)
+    problems.push({ ...at, field: 'sha256', reason: 'does not match the file content' });
   result.files.set(entry.external_id, { size, sha256 });
 }
 
 function digest(path: string): Promise<string> {
   return new Promise((resolveDigest, reject) => {
     const hash = createHash('sha256');
-    createReadStream(path)
+    openExportFile(path)
       .on('data', (chunk) => hash.update(chunk))
       .on('error', reject)
       .on('end', () => resolveDigest(hash.digest('hex')));

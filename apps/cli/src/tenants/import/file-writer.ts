@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { ObjectStorage, objectKey, StagingArea } from '@cascade/storage';
-import { resolveExportPath } from './export-validator';
+import { openExportFile, resolveExportPath } from './export-validator';
 import { CollectionWriter, CREATED_AT, createdBy, from, recordsetInsert } from './record-writers';
 
 /**
@@ -21,8 +20,9 @@ export function fileWriter(storage: ObjectStorage, staging: StagingArea): Collec
         const path = staging.pathFor(ctx.tenantId, id);
         await staging.discard(path); // what a killed run may have left
         try {
-          const staged = await staging.write(createReadStream(source), path);
-          if (staged.size !== f.size || staged.sha256 !== f.sha256) throw new Error(`files ${f.external_id}: ${f.path} changed since it was validated`);
+          const staged = await staging.write(openExportFile(source), path);
+          if (staged.size !== f.size || staged.sha256 !== f.sha256)
+            throw new Error(`files ${f.external_id}: ${f.path} changed since it was validated`);
           await storage.putStaged(objectKey(ctx.tenantId, id), { path, ...staged, contentType: f.content_type });
         } finally {
           await staging.discard(path);

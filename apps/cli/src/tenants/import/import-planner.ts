@@ -70,7 +70,11 @@ export async function planImport(
     }
     resuming = previous.completed_at === null;
     if (requestedPlan !== undefined && requestedPlan !== tenant.plan) {
-      problems.push({ ...at, field: 'plan', reason: `the tenant exists on plan "${tenant.plan}"; change plans with PATCH /api/tenants/${tenant.id}` });
+      problems.push({
+        ...at,
+        field: 'plan',
+        reason: `the tenant exists on plan "${tenant.plan}"; change plans with PATCH /api/tenants/${tenant.id}`,
+      });
     }
     plan = tenant.plan;
     const quota = await deps.quotas.findQuota(em);
@@ -84,7 +88,8 @@ export async function planImport(
     if (await deps.repo.tenantIdTaken(em, tenantId)) tenantId = uuidv7();
     if (m.custom_domain) {
       const owner = await deps.repo.domainOwner(em, m.custom_domain);
-      if (owner) problems.push({ ...at, field: 'custom_domain', reason: `"${m.custom_domain}" is already the domain of tenant "${owner}"` });
+      if (owner)
+        problems.push({ ...at, field: 'custom_domain', reason: `"${m.custom_domain}" is already the domain of tenant "${owner}"` });
     }
     if (!deps.plans.has(plan)) {
       problems.push({ ...at, field: 'plan', reason: `unknown plan "${plan}" (known: ${deps.plans.names().join(', ')})` });
@@ -101,7 +106,9 @@ export async function planImport(
   const need: Need = { users: toCreate.users, workrooms: toCreate.workrooms, storage_bytes: newBytes };
   checkFits(need, usage, limits, plan, tenant?.id, m, deps.plans, at, problems);
 
-  const passwordResets = [...exp.emails].filter(([, key]) => exp.withoutPassword.has(key) && !existing.users.has(key)).map(([email]) => email);
+  const passwordResets = [...exp.emails]
+    .filter(([, key]) => exp.withoutPassword.has(key) && !existing.users.has(key))
+    .map(([email]) => email);
   return { plan: { tenantId, tenantExists: tenant !== null, resuming, plan, existing, toCreate, passwordResets }, problems };
 }
 
@@ -116,7 +123,11 @@ function checkEmails(exp: ValidatedExport, imported: Map<string, string>, dbEmai
   for (const [email, key] of exp.emails) {
     if (imported.has(key) || !dbEmails.has(email)) continue;
     const where = exp.keys.users.get(key);
-    problems.push({ ...(where ?? { file: exp.reader.manifestFile }), field: 'email', reason: `"${email}" belongs to an existing user of the tenant that this export did not create` });
+    problems.push({
+      ...(where ?? { file: exp.reader.manifestFile }),
+      field: 'email',
+      reason: `"${email}" belongs to an existing user of the tenant that this export did not create`,
+    });
   }
 }
 
@@ -144,7 +155,11 @@ function checkFits(
       : 'no plan is large enough: import on the largest plan after raising its limits';
   for (const { resource, limit } of over) {
     const used = usage[resource] ? ` (${usage[resource]} already used)` : '';
-    problems.push({ ...at, field: 'plan', reason: `${need[resource]} new ${resource} exceed ${limit} ${limits[limit]} of plan "${plan}"${used}; ${hint}` });
+    problems.push({
+      ...at,
+      field: 'plan',
+      reason: `${need[resource]} new ${resource} exceed ${limit} ${limits[limit]} of plan "${plan}"${used}; ${hint}`,
+    });
   }
   if (domainRefused) problems.push({ ...at, field: 'custom_domain', reason: `plan "${plan}" does not allow custom domains; ${hint}` });
 }

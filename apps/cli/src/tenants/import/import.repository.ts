@@ -47,11 +47,14 @@ export class ImportRepository {
   }
 
   async insertTenant(em: EntityManager, id: string, m: TenantManifest, plan: string): Promise<void> {
-    await sql(
-      em,
-      `INSERT INTO cascade.tenants (id, slug, name, plan, status, custom_domain) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, m.slug, m.name, plan, m.status, m.custom_domain],
-    );
+    await sql(em, `INSERT INTO cascade.tenants (id, slug, name, plan, status, custom_domain) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      id,
+      m.slug,
+      m.name,
+      plan,
+      m.status,
+      m.custom_domain,
+    ]);
   }
 
   async findImport(em: EntityManager): Promise<TenantImportRow | null> {
@@ -113,9 +116,11 @@ export class ImportRepository {
   }
 
   async usersNeedingReset(em: EntityManager): Promise<string[]> {
-    const { rows } = await sql<{ email: string }>(em, `SELECT email FROM cascade.users WHERE starts_with(password_hash, $1) ORDER BY email`, [
-      RESET_MARKER_PREFIX,
-    ]);
+    const { rows } = await sql<{ email: string }>(
+      em,
+      `SELECT email FROM cascade.users WHERE starts_with(password_hash, $1) ORDER BY email`,
+      [RESET_MARKER_PREFIX],
+    );
     return rows.map((r) => r.email);
   }
 }

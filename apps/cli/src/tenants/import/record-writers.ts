@@ -77,11 +77,15 @@ const users: CollectionWriter<'users'> = {
 
 const workrooms: CollectionWriter<'workrooms'> = {
   quota: { resource: 'workrooms', cost: () => 1 },
-  insert: recordsetInsert('workrooms', [from('id', 'uuid'), from('name', 'text'), from('created_by', 'uuid'), CREATED_AT], ({ id, record: w }, ctx) => ({
-    ...w,
-    id,
-    created_by: createdBy(ctx, w.created_by),
-  })),
+  insert: recordsetInsert(
+    'workrooms',
+    [from('id', 'uuid'), from('name', 'text'), from('created_by', 'uuid'), CREATED_AT],
+    ({ id, record: w }, ctx) => ({
+      ...w,
+      id,
+      created_by: createdBy(ctx, w.created_by),
+    }),
+  ),
 };
 
 const resources: CollectionWriter<'resources'> = {

@@ -92,7 +92,9 @@ export class TenantImporter {
     if (!exp.manifest) return { ...report, status: 'invalid' };
     const valid = exp as ValidExport;
 
-    const { plan, problems } = await this.deps.runner.run({ role: 'cascade_platform' }, (em, tx) => planImport(em, tx, valid, opts.plan, this.deps));
+    const { plan, problems } = await this.deps.runner.run({ role: 'cascade_platform' }, (em, tx) =>
+      planImport(em, tx, valid, opts.plan, this.deps),
+    );
     report.problems.push(...problems);
     if (report.problems.length > 0) return { ...report, status: 'invalid' };
     report.tenant = this.describeTenant(valid.manifest, plan);
@@ -133,7 +135,14 @@ export class TenantImporter {
     };
   }
 
-  private async write(exp: ValidExport, plan: ImportPlan, opts: ImportOptions, report: ImportReport, progress: ImportProgress, hooks: ImportHooks) {
+  private async write(
+    exp: ValidExport,
+    plan: ImportPlan,
+    opts: ImportOptions,
+    report: ImportReport,
+    progress: ImportProgress,
+    hooks: ImportHooks,
+  ) {
     const batches = this.batches(exp, plan, opts.batchSize)[Symbol.asyncIterator]();
     try {
       await this.writeBatches(batches, exp, plan, report, progress, hooks);
@@ -169,7 +178,8 @@ export class TenantImporter {
           await this.deps.repo.lockTenantImport(em, plan.tenantId);
           if (report.batches === 0 && plan.tenantExists) await this.deps.repo.markImportRunning(em);
           const written: typeof results = [];
-          for (const [collection, records] of batch) written.push([collection, await this.writeRecords(em, collection, records, ctx, prepared)]);
+          for (const [collection, records] of batch)
+            written.push([collection, await this.writeRecords(em, collection, records, ctx, prepared)]);
           if (last) await this.deps.repo.markImportCompleted(em);
           await this.deps.audit.append(em, cliEvent(plan.tenantId, 'tenant.import', runId));
           return written;
@@ -180,7 +190,8 @@ export class TenantImporter {
         throw await this.undo(prepared, ctx, err as Error);
       }
       report.batches += 1;
-      if (report.batches === 1 && !plan.tenantExists) await this.deps.tenantCreated?.({ id: plan.tenantId, slug: exp.manifest.slug, custom_domain: exp.manifest.custom_domain });
+      if (report.batches === 1 && !plan.tenantExists)
+        await this.deps.tenantCreated?.({ id: plan.tenantId, slug: exp.manifest.slug, custom_domain: exp.manifest.custom_domain });
       for (const [collection, { created, skipped }] of results) {
         counts[collection].created += created;
         counts[collection].skipped_existing += skipped;
@@ -216,7 +227,11 @@ export class TenantImporter {
    */
   private async writeRecords(em: EntityManager, collection: CollectionName, records: AnyRecord[], ctx: WriteContext, prepared: Prepared[]) {
     const { repo, ledger } = this.deps;
-    const done = await repo.findKeys(em, collection, records.map((r) => r.external_id));
+    const done = await repo.findKeys(
+      em,
+      collection,
+      records.map((r) => r.external_id),
+    );
     for (const [key, id] of done) if (collection === 'users') ctx.userIds.set(key, id);
     const fresh = records.filter((r) => !done.has(r.external_id));
     if (fresh.length === 0) return { created: 0, skipped: records.length };
@@ -235,7 +250,11 @@ export class TenantImporter {
       if (amount > 0) await ledger.reserve(em, quota.resource, amount);
     }
     await writer.insert(em, rows, ctx);
-    await repo.insertKeys(em, collection, rows.map((r) => ({ external_id: r.record.external_id, internal_id: r.id })));
+    await repo.insertKeys(
+      em,
+      collection,
+      rows.map((r) => ({ external_id: r.record.external_id, internal_id: r.id })),
+    );
     if (collection === 'users') for (const r of rows) ctx.userIds.set(r.record.external_id, r.id);
     return { created: rows.length, skipped: records.length - rows.length };
   }
@@ -247,7 +266,8 @@ export class TenantImporter {
     for (const collection of COLLECTIONS) {
       for await (const raw of exp.reader.records(collection)) {
         const parsed = parseRecord(raw, problems);
-        if (!parsed || problems.length > 0) throw new Error(`The export changed since it was validated (${raw.file}, ${collection}[${raw.index}])`);
+        if (!parsed || problems.length > 0)
+          throw new Error(`The export changed since it was validated (${raw.file}, ${collection}[${raw.index}])`);
         if (plan.existing[collection].has(parsed.external_id)) continue;
         const facts = collection === 'files' ? exp.files.get(parsed.external_id) : undefined;
         const record = (facts ? completeFile(parsed as FileEntry, facts) : parsed) as AnyRecord;

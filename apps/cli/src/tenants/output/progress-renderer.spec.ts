@@ -7,7 +7,12 @@ function render(mode: 'tty' | 'lines', steps: [string, number][]) {
     ['resources', { done: 0, total: 200 }],
     ['files', { done: 0, total: 0 }],
   ]);
-  const view = new ProgressRenderer({ write: (t: string) => (out += t) }, ['users', 'resources', 'files'], (l) => state.get(l) as ProgressState, mode);
+  const view = new ProgressRenderer(
+    { write: (t: string) => (out += t) },
+    ['users', 'resources', 'files'],
+    (l) => state.get(l) as ProgressState,
+    mode,
+  );
   for (const [label, done] of steps) {
     (state.get(label) as ProgressState).done = done;
     view.update(label);
@@ -38,7 +43,14 @@ describe('ProgressRenderer', () => {
       ['resources', 200],
     ]);
     expect(out).toBe(
-      ['  users        0%  0/4', '  resources    5%  10/200', '  resources   15%  30/200', '  resources  100%  200/200', '  files      100%  0/0', ''].join('\n'),
+      [
+        '  users        0%  0/4',
+        '  resources    5%  10/200',
+        '  resources   15%  30/200',
+        '  resources  100%  200/200',
+        '  files      100%  0/0',
+        '',
+      ].join('\n'),
     );
   });
 });

@@ -8,7 +8,10 @@ import { textTable } from './text-table';
 export function importReportText(r: ImportReport): string {
   if (r.status === 'invalid') {
     const n = r.problems.length;
-    return [`The export cannot be imported: ${n} problem${n === 1 ? '' : 's'}. Nothing was written.`, ...r.problems.map((p) => `  ${formatProblem(p)}`)].join('\n');
+    return [
+      `The export cannot be imported: ${n} problem${n === 1 ? '' : 's'}. Nothing was written.`,
+      ...r.problems.map((p) => `  ${formatProblem(p)}`),
+    ].join('\n');
   }
   const t = r.tenant;
   const lines: string[] = [];
@@ -16,7 +19,13 @@ export function importReportText(r: ImportReport): string {
   lines.push(
     textTable(
       ['collection', 'total', createdHeader, 'skipped (existing)', 'failed'],
-      COLLECTIONS.map((c) => [c, r.collections[c].total, r.collections[c].created, r.collections[c].skipped_existing, r.collections[c].failed]),
+      COLLECTIONS.map((c) => [
+        c,
+        r.collections[c].total,
+        r.collections[c].created,
+        r.collections[c].skipped_existing,
+        r.collections[c].failed,
+      ]),
     ),
     '',
   );
@@ -27,7 +36,10 @@ export function importReportText(r: ImportReport): string {
     lines.push(`Tenant ${t.slug} (${t.id}) ${verb}, plan ${t.plan}.`);
   }
   if (r.status === 'failed') {
-    lines.push(`Import stopped: ${r.error}`, 'Batches committed before it are kept. Run the same command again to resume; nothing is imported twice.');
+    lines.push(
+      `Import stopped: ${r.error}`,
+      'Batches committed before it are kept. Run the same command again to resume; nothing is imported twice.',
+    );
   } else if (r.dry_run) {
     lines.push(`Dry run: ${created} of ${total} records would be created. Nothing was written.`);
   } else if (created === 0 && t && !t.created) {
@@ -48,8 +60,12 @@ export function importReportText(r: ImportReport): string {
 }
 
 export function exportReportText(r: ExportReport): string {
-  if (r.status !== 'ok') return `Export ${r.status === 'invalid' ? 'refused' : 'failed'}: ${r.error}${r.status === 'failed' ? ' (nothing was left behind)' : ''}`;
-  const table = textTable(['collection', 'exported'], COLLECTIONS.map((c) => [c, r.collections[c]]));
+  if (r.status !== 'ok')
+    return `Export ${r.status === 'invalid' ? 'refused' : 'failed'}: ${r.error}${r.status === 'failed' ? ' (nothing was left behind)' : ''}`;
+  const table = textTable(
+    ['collection', 'exported'],
+    COLLECTIONS.map((c) => [c, r.collections[c]]),
+  );
   const t = r.tenant as NonNullable<ExportReport['tenant']>;
   return `${table}\n\nExported tenant ${t.slug} (${t.id}) to ${r.out} (${r.file_bytes} bytes of files).`;
 }
