@@ -123,7 +123,7 @@ describe('hostile input is a 4xx in the contract shape, never a 5xx', () => {
       a.id,
       body.id,
     ]);
-    expect(audit.map((r: { id: string }) => r.id)).toEqual([body.id]);
+    expect(audit.map((r) => r.id)).toEqual([body.id]);
   });
 
   it("what Node's parser refuses (431, malformed request line, raw bytes in the path) is JSON with a request id", async () => {
