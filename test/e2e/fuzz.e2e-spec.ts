@@ -33,7 +33,8 @@ interface Sent {
   body?: Buffer;
 }
 
-const LEAK = /(\bat [\w.<>]+ \(|\.ts:\d+|node_modules|QueryFailedError|syntax error at or near|\bSELECT\b.+\bFROM\b|\bINSERT INTO\b|\bcascade\.\w+)/i;
+const LEAK =
+  /(\bat [\w.<>]+ \(|\.ts:\d+|node_modules|QueryFailedError|syntax error at or near|\bSELECT\b.+\bFROM\b|\bINSERT INTO\b|\bcascade\.\w+)/i;
 
 function send(agent: http.Agent, port: number, r: Sent): Promise<{ status: number; text: string; contentType: string }> {
   return new Promise((resolve) => {
@@ -41,7 +42,11 @@ function send(agent: http.Agent, port: number, r: Sent): Promise<{ status: numbe
       const parts: Buffer[] = [];
       res.on('data', (d: Buffer) => parts.push(d));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8'), contentType: String(res.headers['content-type'] ?? '') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          text: Buffer.concat(parts).toString('utf8'),
+          contentType: String(res.headers['content-type'] ?? ''),
+        }),
       );
       res.on('error', () => resolve({ status: -1, text: '', contentType: '' }));
     });
@@ -71,7 +76,9 @@ describe(`seeded fuzz over the OpenAPI document (seed ${SEED})`, () => {
   let spareTenant: string;
 
   beforeAll(async () => {
-    t = await TestApp.start({ env: { DB_POOL_SIZE: String(CONCURRENCY), ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) } });
+    t = await TestApp.start({
+      env: { DB_POOL_SIZE: String(CONCURRENCY), ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) },
+    });
     [a, b] = await Promise.all([t.createTenant({ plan: 'enterprise' }), t.createTenant()]);
     const generous = { max_api_calls_per_minute: 2_000_000, max_concurrent_requests: 1000, max_users: 100000, max_workrooms: 100000 };
     await t.http.put(`/api/tenants/${a.id}/quota`).set(t.platformAuth).send(generous).expect(200);
@@ -80,7 +87,12 @@ describe(`seeded fuzz over the OpenAPI document (seed ${SEED})`, () => {
       [b, other],
     ] as const) {
       ids.resources = (await t.http.post('/api/resources').set(session.auth).send({ name: 'seed' })).body.id;
-      ids.users = (await t.http.post('/api/users').set(session.auth).send({ email: `m-${SEED}@x.example`, password: 'longenough1' })).body.id;
+      ids.users = (
+        await t.http
+          .post('/api/users')
+          .set(session.auth)
+          .send({ email: `m-${SEED}@x.example`, password: 'longenough1' })
+      ).body.id;
       ids.workrooms = (await t.http.post('/api/workrooms').set(session.auth).send({ name: 'room' })).body.id;
       ids.files = (await t.http.post('/api/files').set(session.auth).attach('file', Buffer.from('bytes'), 'f.txt')).body.id;
     }
@@ -95,7 +107,9 @@ describe(`seeded fuzz over the OpenAPI document (seed ${SEED})`, () => {
     const doc = JSON.parse((await send(new http.Agent(), port, { method: 'GET', path: '/docs/openapi.json', headers: {} })).text) as {
       paths: Record<string, Record<string, unknown>>;
     };
-    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ path, method: method.toUpperCase() })));
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => ({ path, method: method.toUpperCase() })),
+    );
     expect(operations.length).toBeGreaterThan(20);
     const rnd = prng(SEED);
     const { pick, chance } = rnd;
@@ -161,7 +175,10 @@ describe(`seeded fuzz over the OpenAPI document (seed ${SEED})`, () => {
       () => ({ type: 'application/json', body: Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) }),
       () => ({ type: 'application/json', body: JSON.stringify({ name: 'x'.repeat(150_000) }) }),
       () => ({ type: 'application/json', body: JSON.stringify({ name: 'x'.repeat(5000), email: 'y'.repeat(5000) }) }),
-      () => ({ type: 'application/json', body: JSON.stringify({ name: 123, data: 'str', email: [], password: {}, role: 7, slug: null, plan: true }) }),
+      () => ({
+        type: 'application/json',
+        body: JSON.stringify({ name: 123, data: 'str', email: [], password: {}, role: 7, slug: null, plan: true }),
+      }),
       () => ({ type: 'application/json', body: JSON.stringify({ name: 'a\u0000b', data: { 'k\u0000': 'v\u0000' } }) }),
       () => ({ type: 'application/json', body: '[]' }),
       () => ({ type: 'application/json', body: 'null' }),
@@ -180,7 +197,10 @@ describe(`seeded fuzz over the OpenAPI document (seed ${SEED})`, () => {
       () => ({ type: 'application/vnd.api+json', body: '{"name":"x"}' }),
       () => ({ type: 'text/plain', body: 'hello' }),
       () => ({ type: 'application/x-www-form-urlencoded', body: 'name=x&__proto__[a]=1' }),
-      () => ({ type: 'multipart/form-data; boundary=zz', body: '--zz\r\nContent-Disposition: form-data; name="file"; filename="../../x"\r\n\r\nabc\r\n--zz--\r\n' }),
+      () => ({
+        type: 'multipart/form-data; boundary=zz',
+        body: '--zz\r\nContent-Disposition: form-data; name="file"; filename="../../x"\r\n\r\nabc\r\n--zz--\r\n',
+      }),
       () => ({ type: 'multipart/form-data; boundary=zz', body: '--zz\r\ngarbage' }),
       () => ({ type: 'multipart/form-data', body: 'no boundary' }),
       () => ({ type: 'application/json', body: gzipSync('{"name":"gz"}') }),
@@ -293,7 +313,9 @@ describe(`seeded fuzz over the OpenAPI document (seed ${SEED})`, () => {
         failures.push(`raw ${JSON.stringify(bytes.slice(0, 60))}: ${answer.slice(0, 200)}`);
     }
 
-    const table = [...counts.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([s, n]) => `  ${s.padEnd(10)} ${String(n).padStart(6)}`);
+    const table = [...counts.entries()]
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([s, n]) => `  ${s.padEnd(10)} ${String(n).padStart(6)}`);
     process.stdout.write(
       `[fuzz] seed ${SEED}: ${REQUESTS} requests over ${operations.length} operations in ${tookMs} ms (${Math.round((REQUESTS * 1000) / tookMs)}/s), + ${rawCases.length} raw\n` +
         `  status      count\n${table.join('\n')}\n` +

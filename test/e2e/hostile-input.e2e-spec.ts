@@ -79,7 +79,11 @@ describe('hostile input is a 4xx in the contract shape, never a 5xx', () => {
       .send('{"email":"\\ud800@x.test","password":"whatever"}');
     expect(lone.status).toBe(400);
     expect(lone.body).toEqual({ statusCode: 400, error: 'validation_failed', message: expect.stringContaining('Unicode') });
-    const key = await t.http.post('/api/resources').set(a.auth).set('Content-Type', 'application/json').send('{"name":"k","data":{"\\udfff":1}}');
+    const key = await t.http
+      .post('/api/resources')
+      .set(a.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"name":"k","data":{"\\udfff":1}}');
     expect(key.status).toBe(400);
     // superagent would serialise a Buffer as JSON: send the bytes as they are
     const bytes = await fetch(`http://127.0.0.1:${port}/api/resources`, {
@@ -119,10 +123,10 @@ describe('hostile input is a 4xx in the contract shape, never a 5xx', () => {
     expect((await t.http.get(`/api/resources/${upper}`).set(a.auth)).body.name).toBe('v2');
     await t.http.delete(`/api/resources/${body.id}`).set(a.auth).expect(204);
     expect((await t.http.get(`/api/resources/${upper}`).set(a.auth)).status).toBe(404);
-    const audit = await t.db.query(`SELECT DISTINCT resource_id::text AS id FROM cascade.audit_events WHERE tenant_id = $1 AND resource_id = $2`, [
-      a.id,
-      body.id,
-    ]);
+    const audit = await t.db.query(
+      `SELECT DISTINCT resource_id::text AS id FROM cascade.audit_events WHERE tenant_id = $1 AND resource_id = $2`,
+      [a.id, body.id],
+    );
     expect(audit.map((r) => r.id)).toEqual([body.id]);
   });
 

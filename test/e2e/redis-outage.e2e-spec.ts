@@ -5,7 +5,8 @@ import { OwnRedis } from '../support/test-redis';
 
 const available = OwnRedis.available();
 const describeIfRedis = available ? describe : describe.skip;
-if (!available) process.stdout.write('[redis-outage] skipped: redis-server is not installed (it must be started and stopped by the test)\n');
+if (!available)
+  process.stdout.write('[redis-outage] skipped: redis-server is not installed (it must be started and stopped by the test)\n');
 
 /** Polls /health/ready on each app until stopped, recording every answer. */
 function watchReadiness(apps: TestApp[]) {
@@ -53,7 +54,16 @@ describeIfRedis('Redis with persistence stopped and restarted: no replica serves
   it('writes on two replicas (and on a third that dies before Redis returns) are what every read on both sees afterwards; readiness 200 throughout', async () => {
     const names = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
     const ids: string[] = [];
-    for (const name of names) ids.push((await one.http.post('/api/resources').set(a.auth).send({ name: `${name}-v1` }).expect(201)).body.id);
+    for (const name of names)
+      ids.push(
+        (
+          await one.http
+            .post('/api/resources')
+            .set(a.auth)
+            .send({ name: `${name}-v1` })
+            .expect(201)
+        ).body.id,
+      );
     // Both replicas read everything: the v1 values are now cached in Redis.
     for (const app of [one, two]) for (const id of ids) await app.http.get(`/api/resources/${id}`).set(a.auth).expect(200);
     const cache = () => one.app.get(TenantCache).forTenant(a.id);
@@ -67,7 +77,9 @@ describeIfRedis('Redis with persistence stopped and restarted: no replica serves
     }
     expect(readiness.seen.filter((r) => r.status !== 200)).toEqual([]);
     expect(readiness.seen.some((r) => r.redis === 'degraded')).toBe(true);
-    process.stdout.write(`[redis-outage] ${readiness.seen.length} readiness probes on the two replicas during the outage and after: all 200\n`);
+    process.stdout.write(
+      `[redis-outage] ${readiness.seen.length} readiness probes on the two replicas during the outage and after: all 200\n`,
+    );
   }, 90_000);
 
   /** Stops Redis, writes on every replica, brings Redis back with its data, and reads. */
@@ -172,7 +184,9 @@ describeIfRedis('a replica cut off from Redis while the others reach it', () => 
       { timeoutMs: 5000 },
     );
     const window = lastStaleAt - committed;
-    process.stdout.write(`[redis-outage] cut-off replica's delete: ${stale} stale reads on the other replica, the last ${window} ms after commit\n`);
+    process.stdout.write(
+      `[redis-outage] cut-off replica's delete: ${stale} stale reads on the other replica, the last ${window} ms after commit\n`,
+    );
     // the bound, plus the time one request takes on a loaded machine
     expect(window).toBeLessThan(CacheGeneration.STALE_MS + 500);
     for (let i = 0; i < 20; i++) await one.http.get(`/api/resources/${body.id}`).set(a.auth).expect(404);

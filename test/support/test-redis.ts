@@ -29,9 +29,7 @@ export class OwnRedis {
   }
 
   async revive(): Promise<void> {
-    const persistence = this.dataDir
-      ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dataDir]
-      : ['--appendonly', 'no'];
+    const persistence = this.dataDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dataDir] : ['--appendonly', 'no'];
     this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: 'ignore',
     });

@@ -146,9 +146,7 @@ export class TenantCache {
     return {
       settle: async <T>(value: T, ttlMs = DEFAULT_TTL_MS) => {
         // Only over our own marker: a later write's marker (or value) must win.
-        await this.attempt('settle', () =>
-          this.store.swap(key, marker, JSON.stringify({ g: generation, v: value }), ttlMs),
-        );
+        await this.attempt('settle', () => this.store.swap(key, marker, JSON.stringify({ g: generation, v: value }), ttlMs));
       },
     };
   }

@@ -5,4 +5,10 @@ import { ImportKeys1730000000300 } from './1730000000300-import-keys';
 import { CacheGeneration1730000000420 } from './1730000000420-cache-generation';
 
 /** The ordered, versioned chain. Append only: a released migration is never edited. */
-export const MIGRATIONS = [InitialSchema1730000000000, AuditEvents1730000000100, Files1730000000200, ImportKeys1730000000300, CacheGeneration1730000000420];
+export const MIGRATIONS = [
+  InitialSchema1730000000000,
+  AuditEvents1730000000100,
+  Files1730000000200,
+  ImportKeys1730000000300,
+  CacheGeneration1730000000420,
+];
