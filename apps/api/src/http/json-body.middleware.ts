@@ -9,8 +9,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const LONE_SURROGATE = /\p{Cs}/u;
 
 const unsupported = (message: string) => new DomainError(415, 'unsupported_media_type', message);
-const tooLarge = (limit: number) =>
-  new DomainError(413, 'payload_too_large', `The request body exceeds the limit of ${limit} bytes`, { limit });
+const tooLarge = (limit: number) => new DomainError(413, 'payload_too_large', `The request body exceeds the limit of ${limit} bytes`);
 
 /** `100kb`, `1mb`, `512` (bytes) → bytes. */
 export function parseByteSize(value: string, variable = 'JSON_BODY_LIMIT'): number {
