@@ -1,18 +1,25 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from '../../libs/database/src/embedded-postgres';
 import { listening } from './net';
 
 /** A redis-server this test starts itself on a free port (so it can kill and revive it). */
 export class OwnRedis {
   private proc?: ChildProcess;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** With a directory: append-only file, fsync on every write, so a restart keeps every key. */
+    private readonly dataDir?: string,
+  ) {}
 
   static available(): boolean {
     return spawnSync('redis-server', ['--version']).status === 0;
   }
 
-  static async start(): Promise<OwnRedis> {
-    const r = new OwnRedis(await freePort());
+  static async start(opts: { persistent?: boolean } = {}): Promise<OwnRedis> {
+    const r = new OwnRedis(await freePort(), opts.persistent ? mkdtempSync(join(tmpdir(), 'cascade-redis-')) : undefined);
     await r.revive();
     return r;
   }
@@ -22,7 +29,8 @@ export class OwnRedis {
   }
 
   async revive(): Promise<void> {
-    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const persistence = this.dataDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dataDir] : ['--appendonly', 'no'];
+    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: 'ignore',
     });
     for (let i = 0; i < 100; i++) {
@@ -32,12 +40,18 @@ export class OwnRedis {
     throw new Error('redis-server did not start');
   }
 
-  async kill(): Promise<void> {
+  async kill(signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<void> {
     const proc = this.proc;
     if (!proc || proc.exitCode !== null) return;
     const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGKILL');
+    proc.kill(signal);
     await exited;
+  }
+
+  /** Kills it and removes its data directory. */
+  async destroy(): Promise<void> {
+    await this.kill();
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 

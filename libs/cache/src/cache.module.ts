@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { PRINCIPAL_NUDGE, PrincipalNudge } from '@cascade/auth';
 import { TENANT_LOOKUP_CACHE } from '@cascade/tenancy';
+import { CacheGeneration } from './cache-generation';
 import { InvalidationBus } from './invalidation-bus';
 import { RedisConnection } from './redis-connection';
 import { ReplicatedTenantLookupCache } from './replicated-tenant-lookup.cache';
@@ -10,6 +11,7 @@ import { TenantCache } from './tenant-cache.service';
 @Module({
   providers: [
     RedisConnection,
+    CacheGeneration,
     InvalidationBus,
     TenantCache,
     ReplicatedTenantLookupCache,
@@ -23,6 +25,6 @@ import { TenantCache } from './tenant-cache.service';
       }),
     },
   ],
-  exports: [RedisConnection, InvalidationBus, TenantCache, TENANT_LOOKUP_CACHE, PRINCIPAL_NUDGE],
+  exports: [RedisConnection, CacheGeneration, InvalidationBus, TenantCache, TENANT_LOOKUP_CACHE, PRINCIPAL_NUDGE],
 })
 export class CacheModule {}

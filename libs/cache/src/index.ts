@@ -1,3 +1,4 @@
+export * from './cache-generation';
 export * from './cache.module';
 export * from './invalidation-bus';
 export * from './local-cache';

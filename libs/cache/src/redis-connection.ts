@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { RedisStore } from 'cache-manager-redis-yet';
+import { Gauge } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '@cascade/core';
+import { InjectMetric, M } from '@cascade/metrics';
 
 /** The redis (v4) client that cache-manager-redis-yet is written for. */
 export type RedisClient = RedisStore['client'];
@@ -24,7 +26,10 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   readonly subscriber: RedisClient | null;
   private lastErrorLog = 0;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectMetric(M.redisUp) private readonly up: Gauge,
+  ) {
     if (!config.redisUrl) {
       this.client = null;
       this.subscriber = null;
@@ -38,8 +43,12 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     this.client = createClient(options);
     this.subscriber = createClient(options);
     for (const c of [this.client, this.subscriber]) c.on('error', (err: Error) => this.logError(err));
+    this.up.set(0);
+    this.client.on('ready', () => this.up.set(1));
+    for (const event of ['end', 'error', 'reconnecting']) this.client.on(event, () => this.up.set(this.ready ? 1 : 0));
   }
 
+  /** Connected now (false without REDIS_URL). */
   get ready(): boolean {
     return this.client?.isReady ?? false;
   }

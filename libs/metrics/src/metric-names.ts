@@ -11,6 +11,8 @@ export const M = {
   concurrencyLimited: 'cascade_concurrency_limited_total',
   quotaDenied: 'cascade_quota_denied_total',
   rateLimitBackendErrors: 'cascade_rate_limit_backend_errors_total',
+  redisUp: 'cascade_redis_up',
+  cacheTrusted: 'cascade_cache_trusted',
 } as const;
 
 /** Buckets that resolve the 50–200 ms range the SLOs talk about. */

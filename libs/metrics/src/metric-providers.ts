@@ -32,4 +32,12 @@ export const METRIC_PROVIDERS = [
     name: M.rateLimitBackendErrors,
     help: 'Rate-limit checks that fell back to the in-process counter because Redis failed',
   }),
+  makeGaugeProvider({
+    name: M.redisUp,
+    help: '1 while the Redis connection is ready, 0 while it is not (requests are then served from the database)',
+  }),
+  makeGaugeProvider({
+    name: M.cacheTrusted,
+    help: '1 while this replica serves cache hits, 0 while it bypasses the cache (Redis away or its generation not yet re-checked)',
+  }),
 ];

@@ -1,27 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicatorService } from '@nestjs/terminus';
-import { RedisConnection } from '@cascade/cache';
+import { CacheGeneration, RedisConnection } from '@cascade/cache';
 
-/** Redis answers PING (only when REDIS_URL is configured). */
+/** What readiness reports about Redis. Never a reason to be unready: see ready() in health.controller.ts. */
+export type RedisState = 'up' | 'degraded' | 'not_configured';
+
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
-    private readonly indicator: HealthIndicatorService,
     private readonly redis: RedisConnection,
+    private readonly generation: CacheGeneration,
   ) {}
 
-  async check(key: string) {
-    const i = this.indicator.check(key);
-    const client = this.redis.client;
-    if (!client) return i.up({ configured: false });
-    try {
-      const pong = await Promise.race([
-        client.ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
-      ]);
-      return pong === 'PONG' ? i.up() : i.down({ message: 'unexpected answer' });
-    } catch {
-      return i.down({ message: 'unreachable' });
-    }
+  /** `degraded`: not connected, or connected but the cache not yet re-checked (served from the database meanwhile). */
+  state(): RedisState {
+    if (!this.redis.client) return 'not_configured';
+    return this.redis.ready && this.generation.trusted() ? 'up' : 'degraded';
   }
 }

@@ -7,6 +7,9 @@ import { Server } from 'node:http';
 import { AppConfig, assignRequestId } from '@cascade/core';
 import { HttpMetrics } from '@cascade/metrics';
 import { createAppLogger, requestLogMiddleware } from '../lifecycle/app-logger';
+import { answerClientErrors } from './client-error';
+import { jsonBody, parseByteSize, refuseContentEncoding } from './json-body.middleware';
+import { lowercaseIds } from './lowercase-ids.middleware';
 import { createValidationPipe } from './validation';
 
 /** Everything around the routes that main.ts and the tests must share. */
@@ -19,7 +22,9 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   server.headersTimeout = config.keepAliveTimeoutMs + 1000;
   server.requestTimeout = config.requestTimeoutMs;
+  answerClientErrors(server);
   express.set('trust proxy', config.trustedProxies.length ? config.trustedProxies : false);
+  app.use(lowercaseIds());
   // Every request gets an id (the caller's X-Request-Id when well-formed), echoed back.
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.setHeader('X-Request-Id', assignRequestId(req));
@@ -27,7 +32,9 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   });
   app.use(app.get(HttpMetrics).middleware());
   if (config.logRequests) app.use(requestLogMiddleware(createAppLogger(config)));
-  express.useBodyParser('json', { limit: config.jsonBodyLimit });
+  // Our own JSON parser (no body-parser): limits and checks run before any recursive code.
+  app.use(refuseContentEncoding());
+  app.use(jsonBody(parseByteSize(config.jsonBodyLimit)));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
   app.enableCors(config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : { origin: false });
   app.useGlobalPipes(createValidationPipe());

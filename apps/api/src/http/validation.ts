@@ -1,5 +1,5 @@
-import { ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
-import { validationFailed } from '@cascade/core';
+import { PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { isUuid, validationFailed } from '@cascade/core';
 
 function describe(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
@@ -20,5 +20,12 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-/** For `:id` path parameters: a malformed id is a 400, before any lookup. */
-export const UuidPipe = new ParseUUIDPipe({ exceptionFactory: () => validationFailed('id must be a UUID') });
+/** For `:id` path parameters: a malformed id is a 400 before any lookup; a valid one is lower-cased (one spelling everywhere). */
+class LowercaseUuidPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown): string {
+    if (!isUuid(value)) throw validationFailed('id must be a UUID');
+    return value.toLowerCase();
+  }
+}
+
+export const UuidPipe = new LowercaseUuidPipe();

@@ -13,8 +13,8 @@ const key = (id: string) => `resource:${id}`;
 
 /**
  * Resources, with a read-through cache for single reads. A hit needs no database connection at
- * all. Writers put the new value (or a tombstone) AFTER commit; readers only ever `add` (set if
- * absent), so a reader holding an older row can never overwrite a writer's newer one.
+ * all. Writers mark the key inside their transaction and put the new value (or a tombstone)
+ * after commit; how that stays right through Redis outages is libs/cache/README.md.
  */
 @Injectable()
 export class ResourcesService {
@@ -28,16 +28,11 @@ export class ResourcesService {
   }
 
   async get(db: TenantConnection, tenantId: string, id: string): Promise<ResourceView> {
-    const cache = this.cache.forTenant(tenantId);
-    const cached = await cache.get<Cached>(key(id));
-    if (cached) {
-      if ('deleted' in cached) throw notFound();
-      return cached;
-    }
-    const found = await this.resources.findById(await db.manager(), id);
-    if (!found) throw notFound();
-    await cache.add(key(id), found);
-    return found;
+    const cached = await this.cache
+      .forTenant(tenantId)
+      .read<Cached>(key(id), async () => (await this.resources.findById(await db.manager(), id)) ?? undefined);
+    if (!cached || 'deleted' in cached) throw notFound();
+    return cached;
   }
 
   async list(em: EntityManager, limit: number, cursor?: string): Promise<Page<ResourceView>> {
@@ -49,17 +44,18 @@ export class ResourcesService {
   }
 
   async update(db: TenantConnection, tenantId: string, id: string, dto: UpdateResourceDto): Promise<ResourceView> {
-    const updated = await this.resources.update(await db.manager(), id, dto);
+    const em = await db.manager();
+    const updated = await this.resources.update(em, id, dto);
     if (!updated) throw notFound();
-    const cache = this.cache.forTenant(tenantId);
-    await cache.del(key(id));
-    db.afterCommit(() => cache.set(key(id), updated));
+    const write = await this.cache.forTenant(tenantId).beginWrite(em, key(id));
+    db.afterCommit(() => write.settle<Cached>(updated));
     return updated;
   }
 
   async remove(db: TenantConnection, tenantId: string, id: string): Promise<void> {
-    if (!(await this.resources.delete(await db.manager(), id))) throw notFound();
-    const cache = this.cache.forTenant(tenantId);
-    db.afterCommit(() => cache.set<Cached>(key(id), { deleted: true }));
+    const em = await db.manager();
+    if (!(await this.resources.delete(em, id))) throw notFound();
+    const write = await this.cache.forTenant(tenantId).beginWrite(em, key(id));
+    db.afterCommit(() => write.settle<Cached>({ deleted: true }));
   }
 }

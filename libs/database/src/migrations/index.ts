@@ -3,6 +3,7 @@ import { AuditEvents1730000000100 } from './1730000000100-audit-events';
 import { Files1730000000200 } from './1730000000200-files';
 import { ImportKeys1730000000300 } from './1730000000300-import-keys';
 import { Sessions1730000000400 } from './1730000000400-sessions';
+import { CacheGeneration1730000000420 } from './1730000000420-cache-generation';
 import { IdempotencyKeys1730000000500 } from './1730000000500-idempotency-keys';
 
 /** The ordered, versioned chain. Append only: a released migration is never edited. */
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   Files1730000000200,
   ImportKeys1730000000300,
   Sessions1730000000400,
+  CacheGeneration1730000000420,
   IdempotencyKeys1730000000500,
 ];
