@@ -177,6 +177,7 @@ async function startCascade({ pg, jwtSecret, profileFile }) {
       PORT: String(port),
       DATABASE_URL: pg.appUrl,
       JWT_SECRET: jwtSecret,
+      JWT_EXPIRES_IN_SECONDS: '3600', // tokens are minted once, at provisioning, for the whole run
       DB_POOL_SIZE: String(SETTINGS.poolSize),
       LOG_LEVEL: 'warn',
       STORAGE_ROOT: path.join(TMP, 'storage'),
@@ -202,6 +203,7 @@ async function startRaw(server, { pg, jwtSecret }) {
       PORT: String(port),
       DATABASE_URL: server.mode === 'plain' ? pg.superUrl : pg.appUrl,
       JWT_SECRET: jwtSecret,
+      JWT_EXPIRES_IN_SECONDS: '3600', // tokens are minted once, at provisioning, for the whole run
       POOL_SIZE: String(SETTINGS.poolSize),
       BENCH_PROBE_FILE: timingFile,
     }),

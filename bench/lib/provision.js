@@ -84,7 +84,7 @@ function resourceRows(tenantId, count, ownerIds, now) {
 async function provision({ baseUrl, superUrl, jwtSecret, tenants: tenantCount, usersPerTenant, resourcesPerTenant, hotPerTenant, log }) {
   const now = Date.now();
   const exp = Math.floor(now / 1000) + 6 * 3600;
-  const admin = sign({ sub: uuidv7(), role: 'platform_admin', iat: Math.floor(now / 1000), exp }, jwtSecret);
+  const admin = sign({ sub: uuidv7(), role: 'platform_admin', jti: uuidv7(), iat: Math.floor(now / 1000), exp }, jwtSecret);
 
   const created = await inBatches([...Array(tenantCount).keys()], 5, async (k) => {
     const slug = `bench-${String(k).padStart(3, '0')}`;
@@ -169,7 +169,7 @@ async function provision({ baseUrl, superUrl, jwtSecret, tenants: tenantCount, u
         t: ti,
         sub: u.id,
         role: u.role,
-        token: sign({ sub: u.id, tenant_id: t.id, role: u.role, iat: Math.floor(now / 1000), exp }, jwtSecret),
+        token: sign({ sub: u.id, tenant_id: t.id, role: u.role, jti: uuidv7(), iat: Math.floor(now / 1000), exp }, jwtSecret),
       });
     });
   }
