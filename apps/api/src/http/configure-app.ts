@@ -26,7 +26,7 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
     next();
   });
   app.use(app.get(HttpMetrics).middleware());
-  if (config.logRequests) app.use(requestLogMiddleware(createAppLogger(config)));
+  if (config.logRequests) app.use(requestLogMiddleware(createAppLogger(config), config.logFormat));
   express.useBodyParser('json', { limit: config.jsonBodyLimit });
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
   app.enableCors(config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : { origin: false });

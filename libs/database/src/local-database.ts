@@ -1,0 +1,153 @@
+import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { embeddedDataCandidates } from './embedded-layout';
+import { EmbeddedPostgresError } from './embedded-postgres.error';
+import { DEFAULT_EMBEDDED_DIR, embeddedPassword, embeddedUrl, isAlive, postmasterPid, removeIfPresent, startEmbeddedPostgres } from './embedded-postgres';
+
+/** What `npm start` records in `.cascade/pg/server.json` so the CLI finds its database. */
+export interface LocalServerState {
+  /** The postmaster's pid. */
+  pid: number;
+  port: number;
+  dataDir: string;
+  database: string;
+  /** The process that started it (npm start). */
+  owner: number;
+  started_at: string;
+}
+
+export interface LocalDatabase {
+  url: string;
+  port: number;
+  /** running: a server `npm start` (or another run) left running; started: started here, stopped by stop(). */
+  source: 'running' | 'started';
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const stateFile = (dir: string) => join(resolve(dir), 'server.json');
+
+function readState(dir: string): LocalServerState | undefined {
+  try {
+    const s = JSON.parse(readFileSync(stateFile(dir), 'utf8')) as Partial<LocalServerState>;
+    if (!Number.isInteger(s.pid) || !Number.isInteger(s.port) || typeof s.dataDir !== 'string' || typeof s.database !== 'string') return undefined;
+    return s as LocalServerState;
+  } catch {
+    return undefined;
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The recorded server, if it still runs: its pid is alive, holds the data folder's lock, and
+ * answers on the recorded port with the recorded password. Anything else is stale state: the
+ * file is removed (and said so) rather than trusted.
+ */
+export async function findRunningLocalDatabase(
+  opts: { dir?: string; log?: (line: string) => void } = {},
+): Promise<{ url: string; state: LocalServerState } | undefined> {
+  const dir = resolve(opts.dir ?? DEFAULT_EMBEDDED_DIR);
+  const state = readState(dir);
+  if (!state) {
+    removeIfPresent(stateFile(dir));
+    return undefined;
+  }
+  const url = embeddedUrl(embeddedPassword(dir), state.port, state.database);
+  if (isAlive(state.pid) && postmasterPid(state.dataDir) === state.pid && (await answers(url))) return { url, state };
+  removeIfPresent(stateFile(dir));
+  opts.log?.(`removed stale ${stateFile(dir)} (PostgreSQL pid ${state.pid} on port ${state.port} no longer runs)`);
+  return undefined;
+}
+
+/** The port the last run used, so a restart keeps the URL the CLI and the user saw. */
+function lastPort(dir: string): number | undefined {
+  try {
+    const port = Number(readFileSync(join(dir, 'last-port'), 'utf8').trim());
+    return Number.isInteger(port) && port > 1024 && port < 65536 ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The local embedded database, for `npm start` (record: true) and the CLI when DATABASE_URL is
+ * unset: the running one when there is one, else one started here. A server started here by
+ * `npm start` is recorded in server.json until it stops; the CLI's own is never recorded (it
+ * stops it when done, so nobody may come to depend on it).
+ */
+export async function openLocalDatabase(
+  opts: { dir?: string; database?: string; record?: boolean; log?: (line: string) => void } = {},
+): Promise<LocalDatabase> {
+  const dir = resolve(opts.dir ?? DEFAULT_EMBEDDED_DIR);
+  const running = await findRunningLocalDatabase({ dir, log: opts.log });
+  if (running) {
+    return { url: running.url, port: running.state.port, source: 'running', dataDir: running.state.dataDir, stop: async () => undefined };
+  }
+  const database = opts.database ?? 'cascade';
+  const db = await startEmbeddedPostgres({ dir, database, port: lastPort(dir), log: opts.log });
+  writeFileSync(join(dir, 'last-port'), `${db.port}\n`);
+  if (opts.record) {
+    const state: LocalServerState = { pid: db.pid, port: db.port, dataDir: db.dataDir, database, owner: process.pid, started_at: new Date().toISOString() };
+    writeFileSync(stateFile(dir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  }
+  return {
+    url: db.url,
+    port: db.port,
+    source: 'started',
+    dataDir: db.dataDir,
+    stop: async () => {
+      if (opts.record && readState(dir)?.pid === db.pid) removeIfPresent(stateFile(dir));
+      await db.stop();
+    },
+  };
+}
+
+/**
+ * Deletes the local embedded database's data (never anything a DATABASE_URL points at): refused
+ * while a server uses it. Returns what was removed; the next start makes a fresh, empty one.
+ */
+export async function resetLocalDatabase(opts: { dir?: string } = {}): Promise<string[]> {
+  const dir = resolve(opts.dir ?? DEFAULT_EMBEDDED_DIR);
+  const running = await findRunningLocalDatabase({ dir });
+  if (running) {
+    throw new EmbeddedPostgresError(`the embedded PostgreSQL is running (pid ${running.state.pid}, port ${running.state.port}, started by pid ${running.state.owner}): stop npm start first`);
+  }
+  const removed: string[] = [];
+  for (const data of embeddedDataCandidates(dir)) {
+    let isDir = false;
+    try {
+      isDir = lstatSync(data).isDirectory(); // a symlink is not followed, nor removed as data
+    } catch {
+      continue;
+    }
+    if (!isDir) continue;
+    const holder = postmasterPid(data);
+    if (holder) throw new EmbeddedPostgresError(`the embedded data in ${data} is in use by PostgreSQL pid ${holder}: wait for the command using it, or stop it (kill ${holder})`);
+    rmSync(data, { recursive: true, force: true });
+    removed.push(data);
+  }
+  for (const file of ['server.json', 'last-port', 'data-location']) {
+    try {
+      lstatSync(join(dir, file));
+    } catch {
+      continue;
+    }
+    removeIfPresent(join(dir, file));
+    removed.push(join(dir, file));
+  }
+  return removed;
+}
