@@ -94,6 +94,7 @@ export async function openLocalDatabase(
 ): Promise<LocalDatabase> {
   const dir = resolve(opts.dir ?? DEFAULT_EMBEDDED_DIR);
   const running = await findRunningLocalDatabase({ dir, log: opts.log });
+  if (running && opts.record && !isAlive(running.state.owner)) return adopt(dir, running.url, running.state, opts.log);
   if (running) {
     return { url: running.url, port: running.state.port, source: 'running', dataDir: running.state.dataDir, stop: async () => undefined };
   }
@@ -112,6 +113,31 @@ export async function openLocalDatabase(
     stop: async () => {
       if (opts.record && readState(dir)?.pid === db.pid) removeIfPresent(stateFile(dir));
       await db.stop();
+    },
+  };
+}
+
+/**
+ * The npm start that recorded this server is gone (killed with -9: PostgreSQL outlives it): the
+ * new npm start takes the server over, records itself as its owner and stops it on exit.
+ */
+async function adopt(dir: string, url: string, state: LocalServerState, log?: (line: string) => void): Promise<LocalDatabase> {
+  log?.(`the embedded PostgreSQL (pid ${state.pid}) outlived the npm start that started it (pid ${state.owner}): taking it over`);
+  writeFileSync(stateFile(dir), `${JSON.stringify({ ...state, owner: process.pid }, null, 2)}\n`, { mode: 0o600 });
+  return {
+    url,
+    port: state.port,
+    source: 'running',
+    dataDir: state.dataDir,
+    stop: async () => {
+      if (readState(dir)?.pid === state.pid) removeIfPresent(stateFile(dir));
+      try {
+        process.kill(state.pid, 'SIGINT'); // fast shutdown; not our child, so wait for its lock to go
+      } catch {
+        return;
+      }
+      const deadline = Date.now() + 10000;
+      while (postmasterPid(state.dataDir) === state.pid && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     },
   };
 }
