@@ -21,7 +21,7 @@ export interface EmbeddedLayout {
 }
 
 /** Where runtime folders go that the `postgres` OS user must reach (kept across reboots, unlike /tmp). */
-export const RUNTIME_PARENT = process.env.CASCADE_PG_RUNTIME_DIR ?? '/var/tmp';
+export const runtimeParent = () => process.env.CASCADE_PG_RUNTIME_DIR ?? '/var/tmp';
 
 export const pathHash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
@@ -82,12 +82,12 @@ export function blockingFolder(path: string, user: OsUser): string | undefined {
 }
 
 /**
- * A folder of ours under RUNTIME_PARENT: created 0711 (others may pass through, not list), and
+ * A folder of ours under runtimeParent(): created 0711 (others may pass through, not list), and
  * when it exists already it must be a real folder owned by us that nobody else can write —
  * /var/tmp is shared, so a name someone else prepared is refused instead of trusted.
  */
 export function ownRuntimeFolder(name: string): string {
-  const dir = join(RUNTIME_PARENT, name);
+  const dir = join(runtimeParent(), name);
   try {
     mkdirSync(dir, { mode: 0o711 });
     chmodSync(dir, 0o711);
@@ -157,7 +157,7 @@ function openProjectFolders(dir: string): void {
 /**
  * Not root: binaries from node_modules, data in `<dir>/data`. Root: PostgreSQL runs as the OS
  * user `postgres`, which cannot enter a project whose parent is private (`/root`, a `mktemp -d`):
- * then the binaries are mirrored and the data kept under RUNTIME_PARENT, in a folder keyed by a
+ * then the binaries are mirrored and the data kept under runtimeParent(), in a folder keyed by a
  * hash of `dir`, and `<dir>/data-location` says where. Nothing above the project is chmod-ed.
  */
 export function embeddedLayout(dir: string): EmbeddedLayout {
@@ -184,5 +184,5 @@ export function embeddedLayout(dir: string): EmbeddedLayout {
 
 /** Every place the embedded data of `dir` may live (in the project, or relocated for root). */
 export function embeddedDataCandidates(dir: string): string[] {
-  return [join(dir, 'data'), join(RUNTIME_PARENT, `cascade-pg-${pathHash(resolve(dir))}`, 'data')];
+  return [join(dir, 'data'), join(runtimeParent(), `cascade-pg-${pathHash(resolve(dir))}`, 'data')];
 }

@@ -1,5 +1,5 @@
-import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { lstatSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { embeddedDataCandidates } from './embedded-layout';
 import { EmbeddedPostgresError } from './embedded-postgres.error';
@@ -165,6 +165,7 @@ export async function resetLocalDatabase(opts: { dir?: string } = {}): Promise<s
     if (holder) throw new EmbeddedPostgresError(`the embedded data in ${data} is in use by PostgreSQL pid ${holder}: wait for the command using it, or stop it (kill ${holder})`);
     rmSync(data, { recursive: true, force: true });
     removed.push(data);
+    if (data !== join(dir, 'data')) removeEmptyFolder(dirname(data)); // its runtime folder
   }
   for (const file of ['server.json', 'last-port', 'data-location']) {
     try {
@@ -176,4 +177,12 @@ export async function resetLocalDatabase(opts: { dir?: string } = {}): Promise<s
     removed.push(join(dir, file));
   }
   return removed;
+}
+
+function removeEmptyFolder(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (someone else's files): kept
+  }
 }
