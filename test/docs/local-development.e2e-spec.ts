@@ -21,7 +21,8 @@ describe('local development without DATABASE_URL (project under a 0700 folder)',
   const state = () => JSON.parse(readFileSync(join(sandbox.dir, '.cascade/pg/server.json'), 'utf8')) as { pid: number; port: number; owner: number; dataDir: string };
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${port}${path}`, { headers });
   const listening = async (a: ReturnType<Sandbox['start']>) =>
-    eventually(() => expect(a.out()).toContain(`listening on 127.0.0.1:${port}`), { timeoutMs: 60000, intervalMs: 100 });
+    // The hints (database URL, token) follow the 'listening' log line, possibly in a later chunk: wait for the last one.
+    eventually(() => expect(a.out()).toContain(`API docs: http://localhost:${port}/docs`), { timeoutMs: 60000, intervalMs: 100 });
 
   beforeAll(async () => {
     buildOnce();
