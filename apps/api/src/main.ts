@@ -3,35 +3,35 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { TokenService } from '@cascade/auth';
-import { ConfigError, loadConfig, uuidv7 } from '@cascade/core';
-import { EmbeddedDatabase, runMigrations, startEmbeddedPostgres } from '@cascade/database';
+import { AppConfig, loadConfig, uuidv7 } from '@cascade/core';
+import { LocalDatabase, openLocalDatabase, runMigrations } from '@cascade/database';
 import { AppModule } from './app.module';
 import { configureApp } from './http/configure-app';
 import { createAppLogger } from './lifecycle/app-logger';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
+import { assertCanListen, describeStartupFailure } from './lifecycle/startup-error';
+
+let listenAt = { host: '127.0.0.1', port: 3000 };
 
 async function main(): Promise<void> {
   const started = Date.now();
   const logger = new Logger('Cascade');
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  let config: AppConfig & { generatedSecret: boolean } = loadConfig();
+  listenAt = { host: config.host, port: config.port };
+  await assertCanListen(config.host, config.port);
   const appLogger = createAppLogger(config);
   Logger.overrideLogger(appLogger);
-  let embedded: EmbeddedDatabase | undefined;
+  let local: LocalDatabase | undefined;
   if (!config.databaseUrl) {
-    logger.log('DATABASE_URL is not set: starting the embedded PostgreSQL under ./.cascade/pg');
-    embedded = await startEmbeddedPostgres();
-    config = { ...config, databaseUrl: embedded.url };
+    local = await openLocalDatabase({ record: true, log: (line) => logger.log(line) });
+    config = { ...config, databaseUrl: local.url };
+    logger.log(
+      local.source === 'running'
+        ? `DATABASE_URL is not set: using the embedded PostgreSQL already running on port ${local.port}`
+        : `DATABASE_URL is not set: started the embedded PostgreSQL on port ${local.port} (data in ${local.dataDir})`,
+    );
   }
-  const stopEmbedded = async () => embedded?.stop();
+  const stopLocal = async () => local?.stop();
   try {
     if (config.migrateOnStart) {
       const { applied } = await runMigrations(config);
@@ -39,24 +39,38 @@ async function main(): Promise<void> {
     }
     const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: appLogger });
     configureApp(app, config);
-    installGracefulShutdown(app, { graceMs: config.shutdownGraceMs, onClosed: stopEmbedded });
-    await app.listen(config.port);
-    logger.log(`listening on :${config.port} (${Date.now() - started} ms to start)`);
-    if (config.generatedSecret && config.nodeEnv !== 'production') {
-      const { access_token } = app.get(TokenService).issue({ sub: uuidv7(), tenantId: null, role: 'platform_admin' });
-      process.stdout.write(
-        `\nDevelopment platform-admin token (JWT_SECRET was generated into ./.cascade/jwt-secret):\n\n  ${access_token}\n\n` +
-          `Try it:\n\n  curl -s -H "Authorization: Bearer ${access_token}" http://localhost:${config.port}/api/tenants\n\n` +
-          `API docs: http://localhost:${config.port}/docs\n\n`,
-      );
-    }
+    await app.listen(config.port, config.host);
+    installGracefulShutdown(app, { graceMs: config.shutdownGraceMs, onClosed: stopLocal });
+    logger.log(`listening on ${config.host}:${config.port} (${Date.now() - started} ms to start)`);
+    if (config.nodeEnv !== 'production') printDevelopmentHints(app, config, local);
   } catch (err) {
-    await stopEmbedded().catch(() => undefined);
+    await stopLocal().catch(() => undefined);
     throw err;
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`CASCADE failed to start: ${(err as Error).message}\n`);
+/** What a developer needs next: the CLI's database, a token, a first curl. */
+function printDevelopmentHints(app: NestExpressApplication, config: AppConfig & { generatedSecret: boolean }, local: LocalDatabase | undefined): void {
+  const base = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
+  let text = '';
+  if (local) {
+    text +=
+      `\nEmbedded database (recorded in .cascade/pg/server.json; npm run cli and npm run migrate find it without DATABASE_URL):\n\n` +
+      `  ${local.url}\n`;
+  }
+  if (config.generatedSecret) {
+    const { access_token } = app.get(TokenService).issue({ sub: uuidv7(), tenantId: null, role: 'platform_admin' });
+    text +=
+      `\nDevelopment platform-admin token (JWT_SECRET was generated into ./.cascade/jwt-secret):\n\n  ${access_token}\n\n` +
+      `Try it:\n\n  curl -s -H "Authorization: Bearer ${access_token}" ${base}/api/tenants\n\n` +
+      `A demo tenant with users and data: npm run cli -- demo\n`;
+  }
+  process.stdout.write(`${text}\nAPI docs: ${base}/docs\n\n`);
+}
+
+main().catch((err: unknown) => {
+  const { line, expected } = describeStartupFailure(err, listenAt);
+  process.stderr.write(`CASCADE failed to start: ${line}\n`);
+  if (!expected && err instanceof Error && err.stack && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${err.stack}\n`);
   process.exit(1);
 });

@@ -2,6 +2,7 @@ export * from './data-source-options';
 export * from './sql';
 export * from './table-reader';
 export * from './embedded-postgres';
+export * from './local-database';
 export * from './database.module';
 export * from './migrate';
 export * from './migrations/rls';

@@ -31,7 +31,7 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
     next();
   });
   app.use(app.get(HttpMetrics).middleware());
-  if (config.logRequests) app.use(requestLogMiddleware(createAppLogger(config)));
+  if (config.logRequests) app.use(requestLogMiddleware(createAppLogger(config), config.logFormat));
   // Our own JSON parser (no body-parser): limits and checks run before any recursive code.
   app.use(refuseContentEncoding());
   app.use(jsonBody(parseByteSize(config.jsonBodyLimit)));

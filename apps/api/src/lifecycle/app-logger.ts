@@ -21,22 +21,25 @@ export function createAppLogger(config: Pick<AppConfig, 'logFormat' | 'logLevel'
  * One line per request once it is answered: request id, tenant, route template, status and
  * duration. Never bodies, never headers (tokens live there), never the raw query string.
  */
-export function requestLogMiddleware(logger: ConsoleLogger) {
+export function requestLogMiddleware(logger: ConsoleLogger, format: AppConfig['logFormat'] = 'json') {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
-      logger.log(
-        {
-          request_id: requestIdOf(req),
-          tenant_id: findTenantContext(req)?.tenant.id ?? null,
-          method: req.method,
-          route: HttpMetrics.endpointOf(req),
-          status: res.statusCode,
-          duration_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
-        },
-        'Request',
-      );
+      const line = {
+        request_id: requestIdOf(req),
+        tenant_id: findTenantContext(req)?.tenant.id ?? null,
+        method: req.method,
+        route: HttpMetrics.endpointOf(req),
+        status: res.statusCode,
+        duration_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+      };
+      // Pretty mode: one readable line (an object would be printed over several lines).
+      logger.log(format === 'json' ? line : prettyRequestLine(line), 'Request');
     });
     next();
   };
+}
+
+export function prettyRequestLine(l: { request_id: string | undefined; tenant_id: string | null; method: string; route: string; status: number; duration_ms: number }): string {
+  return `${l.method} ${l.route} ${l.status} ${l.duration_ms} ms tenant=${l.tenant_id ?? '-'} id=${l.request_id ?? '-'}`;
 }

@@ -4,6 +4,8 @@ export type StorageDriverName = 'local' | 's3';
 /** The whole validated configuration, read once at start. Secrets are listed in SECRET_KEYS. */
 export interface AppConfig {
   nodeEnv: NodeEnv;
+  /** Interface to listen on: 127.0.0.1 outside production (a printed admin token stays local), 0.0.0.0 in production. */
+  host: string;
   port: number;
   /** Unset means: start an embedded PostgreSQL (development only). */
   databaseUrl?: string;

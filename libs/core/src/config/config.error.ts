@@ -1,10 +1,27 @@
-/** A bad or missing environment variable: the message names it, never its value. */
+export interface ConfigProblem {
+  variable: string;
+  reason: string;
+}
+
+/**
+ * Bad or missing environment variables — all of them, so one start shows everything to fix. The
+ * message names each variable, never its value, on one line.
+ */
 export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    reason: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${reason}`);
+  readonly problems: ConfigProblem[];
+
+  constructor(variable: string, reason: string);
+  constructor(problems: ConfigProblem[]);
+  constructor(variableOrProblems: string | ConfigProblem[], reason?: string) {
+    const problems = typeof variableOrProblems === 'string' ? [{ variable: variableOrProblems, reason: reason ?? 'is invalid' }] : variableOrProblems;
+    const list = problems.map((p) => `${p.variable} ${p.reason}`).join('; ');
+    super(problems.length === 1 ? `Invalid configuration: ${list}` : `Invalid configuration (${problems.length} variables): ${list}`);
     this.name = 'ConfigError';
+    this.problems = problems;
+  }
+
+  /** The first variable named (most callers report one). */
+  get variable(): string {
+    return this.problems[0].variable;
   }
 }

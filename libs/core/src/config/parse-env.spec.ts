@@ -40,6 +40,27 @@ describe('parseEnv', () => {
     if (value) expect((error as Error).message).not.toContain(value);
   });
 
+  it('names every bad variable at once, in one line', () => {
+    let error: unknown;
+    try {
+      parseEnv({ PORT: 'eighty', LOG_LEVEL: 'verbose', REDIS_URL: 'not a url', JWT_SECRET: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['JWT_SECRET', 'LOG_LEVEL', 'PORT', 'REDIS_URL']);
+    expect((error as Error).message).toMatch(/^Invalid configuration \(4 variables\): /);
+    expect((error as Error).message).not.toContain('\n');
+    expect((error as Error).message).not.toContain('eighty');
+  });
+
+  it('listens on 127.0.0.1 outside production and on every interface in production, unless HOST says otherwise', () => {
+    expect(parseEnv({}).host).toBe('127.0.0.1');
+    expect(parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@y/z', JWT_SECRET: 'x'.repeat(40) }).host).toBe('0.0.0.0');
+    expect(parseEnv({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(() => parseEnv({ HOST: 'a b' })).toThrow(/HOST/);
+  });
+
   it('production logs JSON and does not migrate on start', () => {
     const cfg = parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@y/z', JWT_SECRET: 'x'.repeat(40) });
     expect(cfg).toMatchObject({ logFormat: 'json', migrateOnStart: false });

@@ -48,8 +48,12 @@ export function importReportText(r: ImportReport): string {
     lines.push(`Imported ${created} records in ${r.batches} transaction${r.batches === 1 ? '' : 's'}.`);
   }
   if (t && r.status === 'ok' && !r.dry_run) {
-    const where = t.hosts.length ? `${t.hosts.map((h) => `https://${h}`).join(' or ')} (or ` : '(';
-    lines.push(`Users log in at ${where}POST /api/auth/login with X-Tenant-ID: ${t.slug}).`);
+    lines.push(
+      t.hosts.length
+        ? `Users log in at ${t.hosts.map((h) => `https://${h}`).join(' or ')} (or POST /api/auth/login with X-Tenant-ID: ${t.slug}).`
+        : // Without BASE_DOMAIN there is no host to name: the header is the way in.
+          `Users log in with POST /api/auth/login and the header X-Tenant-ID: ${t.slug} (set BASE_DOMAIN for https://${t.slug}.<BASE_DOMAIN>).`,
+    );
   }
   if (r.password_resets.length > 0) {
     const verb = r.dry_run ? 'would need' : 'need';
