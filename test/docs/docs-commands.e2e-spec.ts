@@ -31,14 +31,14 @@ describe('the docs, run as written', () => {
   let token: string;
   const env = () => ({ PORT: String(port), BASE_DOMAIN: 'cascade.example.com' });
 
+  // /tmp first: the checkout itself may live under /tmp, and its paths must stay as they are.
+  const adaptTmp = (command: string, tmpDir: string) => command.replace(/\/tmp\//g, `${tmpDir}/`).replace(/ \/tmp(\s|$)/g, ` ${tmpDir}$1`);
   const adapt = (command: string, tmpDir: string) =>
-    command
+    adaptTmp(command, tmpDir)
       .replace(/npm run (-s )?cli --/g, `node ${CLI_MAIN}`)
       .replace(/^cascade /, `node ${CLI_MAIN} `)
       .replace(/ test\//g, ` ${REPO}/test/`)
-      .replace(/localhost:3000/g, `localhost:${port}`)
-      .replace(/\/tmp\//g, `${tmpDir}/`)
-      .replace(/ \/tmp(\s|$)/g, ` ${tmpDir}$1`);
+      .replace(/localhost:3000/g, `localhost:${port}`);
 
   /** Runs a script in bash (-e, pipefail), curl failing on HTTP errors. */
   const bash = (script: string, extra: Record<string, string> = {}) =>
@@ -136,7 +136,7 @@ describe('the docs, run as written', () => {
   it('docs/api.md: the curl for every endpoint runs against the server', () => {
     const block = fencedBlocks(section(API_DOC, 'Every endpoint, with curl')).find((b) => b.lang === 'bash');
     expect(block).toBeDefined();
-    const script = (block?.body ?? '').replace(/npm run -s cli --/g, `node ${CLI_MAIN}`).replace(/\/tmp\//g, `${tmp}/`);
+    const script = adaptTmp(block?.body ?? '', tmp).replace(/npm run -s cli --/g, `node ${CLI_MAIN}`);
     const run = bash(script, { API: `http://localhost:${port}` });
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(run.stdout).toContain('hello from curl');

@@ -4,10 +4,7 @@ import { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { freePort, runMigrations } from '@cascade/database';
+import { EmbeddedDatabase, freePort, runMigrations, startEmbeddedPostgres } from '@cascade/database';
 import { ConcurrencyLimiter } from '@cascade/quotas';
 import { installGracefulShutdown } from '../../apps/api/src/lifecycle/graceful-shutdown';
 import { eventually } from '../support/eventually';
@@ -56,27 +53,18 @@ describe('graceful shutdown', () => {
   });
 });
 
-/** A PostgreSQL of this test's own, on a fixed port, that can be stopped and started again. */
-async function startPg(dir: string, port: number): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [`${__dirname}/../support/pg-server.mjs`, dir, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).once('line', resolve);
-    proc.once('exit', (code) => reject(new Error(`pg-server exited with ${code} before it was ready`)));
-  });
-  return { url: JSON.parse(line).url, proc };
-}
-
-async function stopPg(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  const exited = once(proc, 'exit');
-  proc.kill('SIGTERM');
-  await exited;
+/**
+ * A PostgreSQL of this test's own, on a fixed port, that can be stopped and started again (the
+ * embedded server, which also runs where its OS user cannot enter the checkout's parent folder).
+ */
+async function startPg(dir: string, port: number): Promise<EmbeddedDatabase> {
+  const db = await startEmbeddedPostgres({ dir, port, database: 'postgres' });
+  if (db.port !== port) throw new Error(`port ${port} was taken: the outage test needs the same address again`);
+  return db;
 }
 
 describe('database outage', () => {
-  let pg: { url: string; proc: ChildProcess };
+  let pg: EmbeddedDatabase;
   let port: number;
   let t: TestApp;
   const dir = join(tmpdir(), `cascade-test-outage-${process.pid}`);
@@ -90,7 +78,7 @@ describe('database outage', () => {
   }, 120_000);
   afterAll(async () => {
     await t?.app.close();
-    await stopPg(pg.proc);
+    await pg?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -99,7 +87,7 @@ describe('database outage', () => {
     await t.http.get('/api/resources').set(a.auth).expect(200);
     expect((await t.http.get('/health/ready')).status).toBe(200);
 
-    await stopPg(pg.proc);
+    await pg?.stop();
     const started = Date.now();
     const during = await t.http.post('/api/resources').set(a.auth).send({ name: 'during outage' });
     const took = Date.now() - started;

@@ -58,14 +58,9 @@ export function embeddedPassword(dir: string): string {
 export const embeddedUrl = (password: string, port: number, database: string) =>
   `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 
-/** Runs one of PostgreSQL's programs as the layout's OS user; rejects with its last meaningful stderr line. */
+/** Starts one of PostgreSQL's programs as the layout's OS user, in the C locale for its messages. */
 function spawnPg(layout: EmbeddedLayout, program: string, args: string[]): ChildProcess {
-  const child = spawn(join(layout.binDir, program), args, {
-    ...(layout.runAs ?? {}),
-    env: { ...process.env, LC_MESSAGES: 'C' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return child;
+  return spawn(join(layout.binDir, program), args, { ...(layout.runAs ?? {}), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function spawnFailure(layout: EmbeddedLayout, program: string, err: NodeJS.ErrnoException): EmbeddedPostgresError {
@@ -134,7 +129,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function launch(layout: EmbeddedLayout, port: number, log?: (l: string) => void): Promise<ChildProcess> {
+function launch(layout: EmbeddedLayout, port: number): Promise<ChildProcess> {
   return new Promise((done, fail) => {
     const child = spawnPg(layout, 'postgres', [
       '-D',
@@ -152,7 +147,6 @@ function launch(layout: EmbeddedLayout, port: number, log?: (l: string) => void)
     child.stdout?.resume();
     child.stderr?.on('data', (c: Buffer) => {
       const text = c.toString();
-      log?.(text);
       if (stderr.length < 20000) stderr += text;
       if (text.includes('ready to accept connections')) done(child);
     });
@@ -211,7 +205,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   let port = await freePort(opts.port);
   for (let attempt = 0; !child; attempt++) {
     try {
-      child = await launch(layout, port, undefined);
+      child = await launch(layout, port);
     } catch (err) {
       if (!(err instanceof PortTaken) || attempt >= 2) throw err instanceof PortTaken ? new EmbeddedPostgresError(err.message) : err;
       port = await freePort();
