@@ -15,6 +15,12 @@ export interface AccessClaims {
   sid?: string;
   /** The user's session epoch when the token was issued (absent counts as 0). */
   sep: number;
+  /**
+   * Absent: our own token. `external`: the identity provider's token, mapped onto its CASCADE
+   * user. `api_key`: `sub` is the key's id; a key does not age like a token (it lives until
+   * deleted or expired — ApiKeyVerifier checks both), and its deletion is a `deleted` change.
+   */
+  via?: 'external' | 'api_key';
 }
 
 interface UserState {
@@ -95,7 +101,7 @@ export class PrincipalRegistry implements OnApplicationBootstrap, OnModuleDestro
       if (claims.iat <= this.platformRevokedBefore) throw ended();
       return { userId: claims.sub, tenantId: null, role: 'platform_admin', via: 'token' };
     }
-    if (nowS - claims.iat > this.config.jwtExpiresInSeconds + CLOCK_SKEW_S) throw ended();
+    if (claims.via !== 'api_key' && nowS - claims.iat > this.config.jwtExpiresInSeconds + CLOCK_SKEW_S) throw ended();
     const state = this.users.get(key(claims.tenantId as string, claims.sub));
     let role = claims.role;
     if (state) {
@@ -104,7 +110,7 @@ export class PrincipalRegistry implements OnApplicationBootstrap, OnModuleDestro
       if (claims.sid && state.endedSessions.has(claims.sid)) throw ended();
       if (state.role) role = state.role;
     }
-    return { userId: claims.sub, tenantId: claims.tenantId, role, via: 'token', sessionId: claims.sid };
+    return { userId: claims.sub, tenantId: claims.tenantId, role, via: claims.via ?? 'token', sessionId: claims.sid };
   }
 
   /**
