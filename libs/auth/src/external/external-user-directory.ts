@@ -16,7 +16,6 @@ export interface ExternalUser {
   userId: string;
   tenantId: string;
   role: TenantRole;
-  sessionEpoch: number;
   /** Seconds; provider tokens issued at or before it are refused (0: never ended). */
   sessionsEndedAt: number;
 }

@@ -28,6 +28,8 @@ interface UserState {
   role?: TenantRole;
   roleChangeId: number;
   epoch: number;
+  /** When the epoch was last raised (ms): provider tokens carry no epoch, only their iat. */
+  epochAt: number;
   endedSessions: Set<string>;
   lastChangeAt: number;
 }
@@ -106,7 +108,7 @@ export class PrincipalRegistry implements OnApplicationBootstrap, OnModuleDestro
     let role = claims.role;
     if (state) {
       if (state.deleted) throw ended();
-      if (claims.sep < state.epoch) throw ended();
+      if (claims.via === 'external' ? claims.iat * 1000 <= state.epochAt : claims.sep < state.epoch) throw ended();
       if (claims.sid && state.endedSessions.has(claims.sid)) throw ended();
       if (state.role) role = state.role;
     }
@@ -172,14 +174,17 @@ export class PrincipalRegistry implements OnApplicationBootstrap, OnModuleDestro
 
   private apply(row: FeedRow): void {
     const k = key(row.tenant_id, row.user_id);
-    const state = this.users.get(k) ?? { deleted: false, roleChangeId: 0, epoch: 0, endedSessions: new Set<string>(), lastChangeAt: 0 };
+    const state = this.users.get(k) ?? { deleted: false, roleChangeId: 0, epoch: 0, epochAt: 0, endedSessions: new Set<string>(), lastChangeAt: 0 };
     const id = Number(row.id);
     if (row.kind === 'deleted') state.deleted = true;
     if (row.kind === 'role' && row.role && id > state.roleChangeId) {
       state.role = row.role;
       state.roleChangeId = id;
     }
-    if (row.kind === 'epoch' && row.epoch !== null) state.epoch = Math.max(state.epoch, row.epoch);
+    if (row.kind === 'epoch' && row.epoch !== null) {
+      state.epoch = Math.max(state.epoch, row.epoch);
+      state.epochAt = Math.max(state.epochAt, Number(row.at_ms));
+    }
     if (row.kind === 'session_ended' && row.session_id) state.endedSessions.add(row.session_id);
     state.lastChangeAt = Math.max(state.lastChangeAt, Number(row.at_ms));
     this.users.set(k, state);
