@@ -37,7 +37,15 @@ describe('API keys', () => {
     expect(list.body.items).toHaveLength(1);
     expect(list.body.items[0].id).toBe(created.body.id);
     expect(JSON.stringify(list.body)).not.toContain(created.body.secret.slice(-43));
-    expect(Object.keys(list.body.items[0]).sort()).toEqual(['created_at', 'created_by', 'expires_at', 'id', 'last_used_at', 'name', 'role']);
+    expect(Object.keys(list.body.items[0]).sort()).toEqual([
+      'created_at',
+      'created_by',
+      'expires_at',
+      'id',
+      'last_used_at',
+      'name',
+      'role',
+    ]);
     // last_used_at follows use, written out of the request's way
     const used = await eventually(async () => {
       const items = (await app.http.get('/api/api-keys').set(t.auth)).body.items as { last_used_at: string | null }[];
@@ -53,9 +61,13 @@ describe('API keys', () => {
     const created = (await mint(t, { name: 'bot', role: 'member' }).expect(201)).body;
     const room = await app.http.post('/api/workrooms').set(bearer(created.secret)).send({ name: 'by a bot' }).expect(201);
     const events = await app.http.get(`/api/audit?actor_id=${created.id}`).set(t.auth).expect(200);
-    expect(events.body.items).toEqual([expect.objectContaining({ actor_id: created.id, action: 'workroom.create', resource_id: room.body.id })]);
+    expect(events.body.items).toEqual([
+      expect.objectContaining({ actor_id: created.id, action: 'workroom.create', resource_id: room.body.id }),
+    ]);
     const minted = await app.http.get(`/api/audit?action=api_key.create`).set(t.auth).expect(200);
-    expect(minted.body.items).toEqual([expect.objectContaining({ actor_id: t.ownerId, resource_type: 'api_key', resource_id: created.id })]);
+    expect(minted.body.items).toEqual([
+      expect.objectContaining({ actor_id: t.ownerId, resource_type: 'api_key', resource_id: created.id }),
+    ]);
   });
 
   it('who may mint what: members none, admins member keys only, the owner both', async () => {
@@ -71,7 +83,12 @@ describe('API keys', () => {
     const memberKey = (await mint(t, { name: 'm2', role: 'member' }).expect(201)).body.secret as string;
     expect((await mint({ auth: bearer(memberKey) }, { name: 'x', role: 'member' })).status).toBe(403);
     expect((await app.http.get('/api/audit').set(bearer(memberKey))).status).toBe(403);
-    for (const bad of [{ name: '', role: 'member' }, { name: 'x', role: 'owner' }, { name: 'x' }, { name: 'x', role: 'member', expires_at: 'soon' }]) {
+    for (const bad of [
+      { name: '', role: 'member' },
+      { name: 'x', role: 'owner' },
+      { name: 'x' },
+      { name: 'x', role: 'member', expires_at: 'soon' },
+    ]) {
       const res = await mint(t, bad);
       expect([res.status, res.body.error]).toEqual([400, 'validation_failed']);
     }
@@ -151,7 +168,9 @@ describeWithRedis('API keys across two replicas', () => {
     await one.http.delete(`/api/api-keys/${key.id}`).set(t.auth).expect(204);
     expect((await one.http.get('/api/resources').set(bearer(key.secret))).status).toBe(401);
     const t0 = Date.now();
-    await eventually(async () => expect((await two.http.get('/api/resources').set(bearer(key.secret))).status).toBe(401), { timeoutMs: 1000 });
+    await eventually(async () => expect((await two.http.get('/api/resources').set(bearer(key.secret))).status).toBe(401), {
+      timeoutMs: 1000,
+    });
     process.stdout.write(`[api-keys] deletion seen by the other replica after ${Date.now() - t0} ms\n`);
     expect((await two.http.delete(`/api/api-keys/${key.id}`).set(t.auth)).status).toBe(404);
   });

@@ -106,7 +106,9 @@ describe('external identity provider (JWKS)', () => {
     const t = await app.createTenant();
     await get('/api/resources', await providerToken(rsa, { sub: sub(), tenant_id: t.id })).expect(200);
     const before = jwks.requests;
-    const forged = await Promise.all(Array.from({ length: 20 }, (_, i) => providerToken(rsa, { sub: sub(), tenant_id: t.id }, { kid: `forged-${i}` })));
+    const forged = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => providerToken(rsa, { sub: sub(), tenant_id: t.id }, { kid: `forged-${i}` })),
+    );
     const statuses = await Promise.all(forged.map(async (token) => (await get('/api/resources', token)).status));
     expect(statuses).toEqual(forged.map(() => 401));
     expect(jwks.requests - before).toBeLessThanOrEqual(1);

@@ -23,27 +23,22 @@ export async function signingKey(alg: 'RS256' | 'ES256', kid: string): Promise<S
 export class JwksServer {
   requests = 0;
   down = false;
+  url = '';
   private keys: JWK[] = [];
-
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private readonly server: Server = createServer((req, res) => {
+    this.requests++;
+    if (this.down || req.url !== '/jwks') {
+      res.writeHead(this.down ? 503 : 404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.keys }));
+  });
 
   static async start(): Promise<JwksServer> {
-    let self: JwksServer | undefined;
-    const server = createServer((req, res) => {
-      const s = self as JwksServer;
-      s.requests++;
-      if (s.down || req.url !== '/jwks') {
-        res.writeHead(s.down ? 503 : 404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: s.keys }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    self = new JwksServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`);
-    return self;
+    const jwks = new JwksServer();
+    await new Promise<void>((resolve) => jwks.server.listen(0, '127.0.0.1', resolve));
+    jwks.url = `http://127.0.0.1:${(jwks.server.address() as AddressInfo).port}/jwks`;
+    return jwks;
   }
 
   publish(...keys: SigningKey[]): void {

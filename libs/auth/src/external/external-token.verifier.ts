@@ -75,7 +75,13 @@ export class ExternalTokenVerifier {
     const roles = (Array.isArray(claimed) ? claimed : [claimed]).filter((r): r is string => typeof r === 'string');
     const mapped = roles.map((r) => (Object.hasOwn(settings.roleMap, r) ? settings.roleMap[r] : undefined));
     const email = typeof payload.email === 'string' && EMAIL_RE.test(payload.email) ? payload.email.toLowerCase() : undefined;
-    return { issuer: settings.issuer, subject: sub, tenant: tenant.toLowerCase(), role: mapped.includes('admin') ? 'admin' : 'member', email };
+    return {
+      issuer: settings.issuer,
+      subject: sub,
+      tenant: tenant.toLowerCase(),
+      role: mapped.includes('admin') ? 'admin' : 'member',
+      email,
+    };
   }
 
   /** One lookup per identity per USER_TTL_MS on this replica; concurrent first requests share it. */

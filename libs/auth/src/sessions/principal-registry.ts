@@ -174,7 +174,14 @@ export class PrincipalRegistry implements OnApplicationBootstrap, OnModuleDestro
 
   private apply(row: FeedRow): void {
     const k = key(row.tenant_id, row.user_id);
-    const state = this.users.get(k) ?? { deleted: false, roleChangeId: 0, epoch: 0, epochAt: 0, endedSessions: new Set<string>(), lastChangeAt: 0 };
+    const state = this.users.get(k) ?? {
+      deleted: false,
+      roleChangeId: 0,
+      epoch: 0,
+      epochAt: 0,
+      endedSessions: new Set<string>(),
+      lastChangeAt: 0,
+    };
     const id = Number(row.id);
     if (row.kind === 'deleted') state.deleted = true;
     if (row.kind === 'role' && row.role && id > state.roleChangeId) {

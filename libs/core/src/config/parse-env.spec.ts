@@ -89,6 +89,15 @@ describe('parseEnv', () => {
       'AUTH_ROLE_MAP',
     ]);
     expect(() => parseEnv({ AUTH_ISSUER: 'https://idp.example/' })).toThrow(/AUTH_ISSUER/);
-    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://h/db', AUTH_JWKS_URL: 'http://idp/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toThrow(/AUTH_JWKS_URL/);
+    expect(() =>
+      parseEnv({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(32),
+        DATABASE_URL: 'postgres://h/db',
+        AUTH_JWKS_URL: 'http://idp/jwks',
+        AUTH_ISSUER: 'i',
+        AUTH_AUDIENCE: 'a',
+      }),
+    ).toThrow(/AUTH_JWKS_URL/);
   });
 });
