@@ -11,6 +11,8 @@ import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
 @ApiTags('api-keys')
 @ApiBearerAuth()
+@ApiBearerAuth('external')
+@ApiBearerAuth('api_key')
 @Controller('api/api-keys')
 @Roles('owner', 'admin')
 export class ApiKeysController {
