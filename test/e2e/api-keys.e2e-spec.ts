@@ -125,6 +125,8 @@ describe('API keys', () => {
     const key = (await mint(a, { name: 'a-key', role: 'admin' }).expect(201)).body;
     const res = await app.http.delete(`/api/api-keys/${key.id}`).set(b.auth);
     expect([res.status, res.body.error]).toEqual([404, 'not_found']);
+    expect((await app.http.get(`/api/api-keys/${key.id}`).set(b.auth)).status).toBe(404);
+    expect((await app.http.get(`/api/api-keys/${key.id}`).set(a.auth)).body).toMatchObject({ id: key.id, name: 'a-key' });
     expect((await app.http.delete(`/api/api-keys/${key.id.toUpperCase()}`).set(b.auth)).status).toBe(404);
     expect((await app.http.get('/api/api-keys').set(b.auth)).body.items).toEqual([]);
     const hinted = await app.http.get('/api/users').set(bearer(key.secret)).set('X-Tenant-ID', b.slug);

@@ -34,6 +34,11 @@ export class ApiKeysController {
     return this.keys.list(this.db, tenantContextOf(req).tenant.id, q.limit, q.cursor);
   }
 
+  @Get(':id')
+  async get(@Req() req: Request, @Param('id', UuidPipe) id: string) {
+    return this.keys.get(this.db, tenantContextOf(req).tenant.id, id);
+  }
+
   @Delete(':id')
   @HttpCode(204)
   async remove(@Req() req: Request, @Param('id', UuidPipe) id: string): Promise<void> {

@@ -30,6 +30,14 @@ export class ApiKeysRepository {
     return rows;
   }
 
+  async findById(em: EntityManager, tenantId: string, id: string): Promise<ApiKeyView | null> {
+    const { rows } = await sql<ApiKeyView>(em, `SELECT ${API_KEY_VIEW_COLUMNS} FROM cascade.api_keys WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      id,
+    ]);
+    return rows[0] ?? null;
+  }
+
   async delete(em: EntityManager, tenantId: string, id: string): Promise<boolean> {
     const { rowCount } = await sql(em, `DELETE FROM cascade.api_keys WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
     return rowCount === 1;

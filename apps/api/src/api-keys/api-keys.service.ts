@@ -47,6 +47,12 @@ export class ApiKeysService {
     return toPage(rows, limit, (k) => k);
   }
 
+  async get(db: TenantWork, tenantId: string, id: string): Promise<ApiKeyView> {
+    const key = await this.keys.findById(await db.manager(), tenantId, id);
+    if (!key) throw notFound();
+    return key;
+  }
+
   async remove(db: TenantWork, tenantId: string, id: string): Promise<void> {
     const em = await db.manager();
     if (!(await this.keys.delete(em, tenantId, id))) throw notFound();
