@@ -23,6 +23,7 @@ const FACTORIES: Record<string, Factory> = {
         .send({ email: `victim-${Date.now()}@a.example`, password: 'longenough1' })
     ).body.id,
   workrooms: async (t, a) => (await t.http.post('/api/workrooms').set(a.auth).send({ name: 'A room' })).body.id,
+  'api-keys': async (t, a) => (await t.http.post('/api/api-keys').set(a.auth).send({ name: 'A key', role: 'member' })).body.id,
   files: async (t, a) => (await t.http.post('/api/files').set(a.auth).attach('file', Buffer.from('A secret bytes'), 'a.txt')).body.id,
 };
 

@@ -10,7 +10,9 @@ import { MetricsModule } from '@cascade/metrics';
 import { QuotasModule, TenantLimitsGuard } from '@cascade/quotas';
 import { StorageModule } from '@cascade/storage';
 import { TenancyModule, TenantGuard, TransactionInterceptor } from '@cascade/tenancy';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditApiModule } from './audit/audit-api.module';
+import { ExternalUsersModule } from './auth/external-users.module';
 import { LoginModule } from './auth/login.module';
 import { CurrentTenantModule } from './current-tenant/current-tenant.module';
 import { FilesModule } from './files/files.module';
@@ -41,6 +43,8 @@ export class AppModule {
         HealthModule,
         AuditApiModule,
         LoginModule,
+        ExternalUsersModule,
+        ApiKeysModule,
         TenantsModule,
         CurrentTenantModule,
         UsersModule,

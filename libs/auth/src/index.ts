@@ -9,3 +9,5 @@ export * from './sessions/principal-change';
 export * from './sessions/principal-nudge';
 export * from './sessions/principal-registry';
 export * from './sessions/refresh-token';
+export * from './api-keys/api-key-secret';
+export * from './external/external-user-directory';

@@ -4,12 +4,18 @@ export const TENANT_ROLES = ['owner', 'admin', 'member'] as const;
 export type TenantRole = (typeof TENANT_ROLES)[number];
 export type Role = TenantRole | 'platform_admin';
 
+/**
+ * How the caller proved who they are: our own token, a trusted gateway header, a token of the
+ * external identity provider, or an API key (then `userId` is the key's id).
+ */
+export type Via = 'token' | 'gateway' | 'external' | 'api_key';
+
 /** Who is calling, as proven by the token (or by a trusted gateway header). */
 export interface Principal {
   userId: string | null;
   tenantId: string | null;
   role: Role;
-  via: 'token' | 'gateway';
+  via: Via;
   /** The sign-in (refresh family) the access token belongs to, when it came from a login. */
   sessionId?: string;
 }

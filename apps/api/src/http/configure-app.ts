@@ -43,6 +43,17 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
     .setDescription('Multi-tenant SaaS backend. Errors: {statusCode, error, message}. Lists: {items, next_cursor}.')
     .setVersion('1')
     .addBearerAuth()
+    // the other ways in (contract v2): the same Authorization header, other credentials
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'An access token of the configured identity provider (AUTH_JWKS_URL)',
+      },
+      'external',
+    )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'cas_…', description: 'An API key (POST /api/api-keys)' }, 'api_key')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
 }

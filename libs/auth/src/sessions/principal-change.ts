@@ -5,7 +5,8 @@ import { TenantRole } from '../principal';
 /**
  * A change to who a user is, recorded in the same transaction as the change itself, so it is
  * in the feed exactly when the change is durable:
- * - deleted: the user is gone; every token of theirs is refused;
+ * - deleted: the user (or API key: the ids share one uuidv7 space) is gone; every token of
+ *   theirs is refused;
  * - role: the user's role is now `role` (a token's role claim is only a hint);
  * - epoch: every sign-in before this one is ended (sessions_epoch raised to `epoch`);
  * - session_ended: one sign-in (`session_id`, a refresh family) is ended.

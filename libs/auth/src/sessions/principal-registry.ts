@@ -15,6 +15,12 @@ export interface AccessClaims {
   sid?: string;
   /** The user's session epoch when the token was issued (absent counts as 0). */
   sep: number;
+  /**
+   * Absent: our own token. `external`: the identity provider's token, mapped onto its CASCADE
+   * user. `api_key`: `sub` is the key's id; a key does not age like a token (it lives until
+   * deleted or expired — ApiKeyVerifier checks both), and its deletion is a `deleted` change.
+   */
+  via?: 'external' | 'api_key';
 }
 
 interface UserState {
@@ -22,6 +28,8 @@ interface UserState {
   role?: TenantRole;
   roleChangeId: number;
   epoch: number;
+  /** When the epoch was last raised (ms): provider tokens carry no epoch, only their iat. */
+  epochAt: number;
   endedSessions: Set<string>;
   lastChangeAt: number;
 }
@@ -95,16 +103,16 @@ export class PrincipalRegistry implements OnApplicationBootstrap, OnModuleDestro
       if (claims.iat <= this.platformRevokedBefore) throw ended();
       return { userId: claims.sub, tenantId: null, role: 'platform_admin', via: 'token' };
     }
-    if (nowS - claims.iat > this.config.jwtExpiresInSeconds + CLOCK_SKEW_S) throw ended();
+    if (claims.via !== 'api_key' && nowS - claims.iat > this.config.jwtExpiresInSeconds + CLOCK_SKEW_S) throw ended();
     const state = this.users.get(key(claims.tenantId as string, claims.sub));
     let role = claims.role;
     if (state) {
       if (state.deleted) throw ended();
-      if (claims.sep < state.epoch) throw ended();
+      if (claims.via === 'external' ? claims.iat * 1000 <= state.epochAt : claims.sep < state.epoch) throw ended();
       if (claims.sid && state.endedSessions.has(claims.sid)) throw ended();
       if (state.role) role = state.role;
     }
-    return { userId: claims.sub, tenantId: claims.tenantId, role, via: 'token', sessionId: claims.sid };
+    return { userId: claims.sub, tenantId: claims.tenantId, role, via: claims.via ?? 'token', sessionId: claims.sid };
   }
 
   /**
@@ -166,14 +174,24 @@ export class PrincipalRegistry implements OnApplicationBootstrap, OnModuleDestro
 
   private apply(row: FeedRow): void {
     const k = key(row.tenant_id, row.user_id);
-    const state = this.users.get(k) ?? { deleted: false, roleChangeId: 0, epoch: 0, endedSessions: new Set<string>(), lastChangeAt: 0 };
+    const state = this.users.get(k) ?? {
+      deleted: false,
+      roleChangeId: 0,
+      epoch: 0,
+      epochAt: 0,
+      endedSessions: new Set<string>(),
+      lastChangeAt: 0,
+    };
     const id = Number(row.id);
     if (row.kind === 'deleted') state.deleted = true;
     if (row.kind === 'role' && row.role && id > state.roleChangeId) {
       state.role = row.role;
       state.roleChangeId = id;
     }
-    if (row.kind === 'epoch' && row.epoch !== null) state.epoch = Math.max(state.epoch, row.epoch);
+    if (row.kind === 'epoch' && row.epoch !== null) {
+      state.epoch = Math.max(state.epoch, row.epoch);
+      state.epochAt = Math.max(state.epochAt, Number(row.at_ms));
+    }
     if (row.kind === 'session_ended' && row.session_id) state.endedSessions.add(row.session_id);
     state.lastChangeAt = Math.max(state.lastChangeAt, Number(row.at_ms));
     this.users.set(k, state);

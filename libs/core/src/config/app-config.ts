@@ -46,6 +46,24 @@ export interface AppConfig {
   trustedProxies: string[];
   plansFile?: string;
   jsonBodyLimit: string;
+  /** Tokens from an external identity provider (AUTH_JWKS_URL & co.); absent when not configured. */
+  externalAuth?: ExternalAuthConfig;
+}
+
+export const EXTERNAL_AUTH_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'] as const;
+export type ExternalAuthAlgorithm = (typeof EXTERNAL_AUTH_ALGORITHMS)[number];
+
+export interface ExternalAuthConfig {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  /** The claim naming the tenant (its id or slug); taken literally, so `https://x/tenant` works. */
+  tenantClaim: string;
+  /** The claim holding the provider's role(s): a string or an array of strings. */
+  roleClaim: string;
+  /** Provider role → CASCADE role, for the user's first sight; unmapped roles are members. */
+  roleMap: Record<string, 'admin' | 'member'>;
+  algorithms: ExternalAuthAlgorithm[];
 }
 
 /** Never printed, never logged. */

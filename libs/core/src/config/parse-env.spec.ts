@@ -65,4 +65,39 @@ describe('parseEnv', () => {
     const cfg = parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@y/z', JWT_SECRET: 'x'.repeat(40) });
     expect(cfg).toMatchObject({ logFormat: 'json', migrateOnStart: false });
   });
+  it('reads the external identity provider and names every missing or bad AUTH_ variable at once', () => {
+    const ok = parseEnv({
+      AUTH_JWKS_URL: 'https://idp.example/jwks',
+      AUTH_ISSUER: 'https://idp.example/',
+      AUTH_AUDIENCE: 'cascade',
+      AUTH_ROLE_MAP: 'tenant-admin:admin,constructor:member',
+    }).externalAuth;
+    expect(ok).toMatchObject({ tenantClaim: 'tenant_id', roleClaim: 'role', algorithms: ['RS256', 'ES256'] });
+    expect(ok?.roleMap['tenant-admin']).toBe('admin');
+    expect(ok?.roleMap.constructor).toBe('member');
+    expect(parseEnv({}).externalAuth).toBeUndefined();
+    let error: unknown;
+    try {
+      parseEnv({ AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ALGORITHMS: 'RS256,HS256,none', AUTH_ROLE_MAP: 'x:owner' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+      'AUTH_ALGORITHMS',
+      'AUTH_AUDIENCE',
+      'AUTH_ISSUER',
+      'AUTH_ROLE_MAP',
+    ]);
+    expect(() => parseEnv({ AUTH_ISSUER: 'https://idp.example/' })).toThrow(/AUTH_ISSUER/);
+    expect(() =>
+      parseEnv({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(32),
+        DATABASE_URL: 'postgres://h/db',
+        AUTH_JWKS_URL: 'http://idp/jwks',
+        AUTH_ISSUER: 'i',
+        AUTH_AUDIENCE: 'a',
+      }),
+    ).toThrow(/AUTH_JWKS_URL/);
+  });
 });

@@ -1,4 +1,4 @@
-import { AppConfig, NodeEnv, StorageDriverName } from './app-config';
+import { AppConfig, EXTERNAL_AUTH_ALGORITHMS, ExternalAuthAlgorithm, ExternalAuthConfig, NodeEnv, StorageDriverName } from './app-config';
 import { ConfigError, ConfigProblem } from './config.error';
 
 type Env = Record<string, string | undefined>;
@@ -71,6 +71,46 @@ class EnvReader {
   }
 }
 
+const ROLE_MAP_ENTRY = /^([^:,]+):(admin|member)$/;
+
+/**
+ * AUTH_JWKS_URL turns the external identity provider on; then AUTH_ISSUER and AUTH_AUDIENCE are
+ * required (a provider's tokens for another application must not be accepted here).
+ */
+function readExternalAuth(r: EnvReader, production: boolean): ExternalAuthConfig | undefined {
+  const jwksUrl = r.url('AUTH_JWKS_URL', production ? ['https:'] : ['https:', 'http:']);
+  const issuer = r.str('AUTH_ISSUER');
+  const audience = r.str('AUTH_AUDIENCE');
+  const algorithms = r.list('AUTH_ALGORITHMS');
+  const bad = algorithms.filter((a) => !(EXTERNAL_AUTH_ALGORITHMS as readonly string[]).includes(a));
+  if (bad.length) r.fail('AUTH_ALGORITHMS', `must list only ${EXTERNAL_AUTH_ALGORITHMS.join(', ')} (got ${bad.join(', ')})`);
+  // no prototype: a provider role named `constructor` must map to nothing but what it says
+  const roleMap = Object.assign(Object.create(null) as Record<string, 'admin' | 'member'>, { admin: 'admin', member: 'member' } as const);
+  for (const entry of r.list('AUTH_ROLE_MAP')) {
+    const m = ROLE_MAP_ENTRY.exec(entry);
+    if (!m) r.fail('AUTH_ROLE_MAP', `must be provider-role:admin|member pairs separated by commas (got "${entry}")`);
+    else roleMap[m[1].trim()] = m[2] as 'admin' | 'member';
+  }
+  if (r.str('AUTH_JWKS_URL') === undefined) {
+    for (const key of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_TENANT_CLAIM', 'AUTH_ROLE_CLAIM', 'AUTH_ROLE_MAP', 'AUTH_ALGORITHMS']) {
+      if (r.str(key) !== undefined) r.fail(key, 'has no effect without AUTH_JWKS_URL');
+    }
+    return undefined;
+  }
+  if (issuer === undefined) r.fail('AUTH_ISSUER', 'is required when AUTH_JWKS_URL is set');
+  if (audience === undefined) r.fail('AUTH_AUDIENCE', 'is required when AUTH_JWKS_URL is set');
+  if (jwksUrl === undefined || issuer === undefined || audience === undefined) return undefined;
+  return {
+    jwksUrl,
+    issuer,
+    audience,
+    tenantClaim: r.str('AUTH_TENANT_CLAIM') ?? 'tenant_id',
+    roleClaim: r.str('AUTH_ROLE_CLAIM') ?? 'role',
+    roleMap,
+    algorithms: algorithms.length && !bad.length ? (algorithms as ExternalAuthAlgorithm[]) : ['RS256', 'ES256'],
+  };
+}
+
 /**
  * Validates the environment once at start. Bad variables throw ONE ConfigError naming all of them;
  * JWT_SECRET may be missing outside production (the launcher generates one and says so).
@@ -135,6 +175,7 @@ export function parseEnv(env: Env): Omit<AppConfig, 'jwtSecret'> & { jwtSecret?:
     trustedProxies: r.list('TRUSTED_PROXIES'),
     plansFile: r.str('PLANS_FILE'),
     jsonBodyLimit: r.str('JSON_BODY_LIMIT') ?? '100kb',
+    externalAuth: readExternalAuth(r, production),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
