@@ -6,12 +6,3 @@ export class FileUploadDto {
   file: unknown;
 }
 
-/** OpenAPI only: a stored file's metadata. */
-export class FileDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: "The client's filename (last path segment, at most 255 characters)" }) filename: string;
-  @ApiProperty({ description: 'Bytes' }) size: number;
-  @ApiProperty({ example: 'application/pdf' }) content_type: string;
-  @ApiProperty({ description: 'Lowercase hex; also the ETag of the content' }) sha256: string;
-  @ApiProperty({ format: 'date-time' }) created_at: string;
-}

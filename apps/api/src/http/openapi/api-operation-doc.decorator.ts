@@ -69,7 +69,8 @@ const ACCESS_ERRORS: Record<Access, ErrorCode[]> = {
   platform: ['unauthorized', 'forbidden'],
   public: [],
 };
-const ALWAYS: ErrorCode[] = ['internal_error', 'unavailable'];
+// answered before the app sees the request (client-error.ts), or by anything failing underneath
+const ALWAYS: ErrorCode[] = ['header_too_large', 'internal_error', 'unavailable'];
 
 function errorCodes(doc: OperationDoc, access: Access): ErrorCode[] {
   const codes = [...ACCESS_ERRORS[access], ...(doc.errors ?? []), ...ALWAYS];

@@ -14,7 +14,7 @@ export class ErrorResponse {
   @ApiProperty({ example: 'Not found', description: 'For humans; may change between releases' })
   message: string;
 
-  @ApiPropertyOptional({ example: 'max_users', description: 'quota_exceeded: the quota field that is full' })
+  @ApiPropertyOptional({ example: 'users', description: 'quota_exceeded: what is counted — users, workrooms or storage_bytes' })
   resource?: string;
 
   @ApiPropertyOptional({
