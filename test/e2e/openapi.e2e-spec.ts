@@ -123,7 +123,8 @@ describe('OpenAPI at /docs', () => {
     const property = error.properties!.error;
     const codes = resolve(doc, property.allOf?.[0] ?? property).enum;
     expect(codes).toEqual(ERROR_CODES);
-    const contract = 'validation_failed tenant_required unauthorized forbidden tenant_mismatch tenant_suspended quota_exceeded feature_not_enabled not_found tenant_not_found conflict slug_taken email_taken payload_too_large rate_limited too_many_concurrent_requests unavailable idempotency_key_reused idempotency_in_progress';
+    const contract =
+      'validation_failed tenant_required unauthorized forbidden tenant_mismatch tenant_suspended quota_exceeded feature_not_enabled not_found tenant_not_found conflict slug_taken email_taken payload_too_large rate_limited too_many_concurrent_requests unavailable idempotency_key_reused idempotency_in_progress';
     expect(codes).toEqual(expect.arrayContaining(contract.split(' ')));
     expect(Object.keys(error.properties!)).toEqual(expect.arrayContaining(['resource', 'limit']));
   });
@@ -164,7 +165,8 @@ describe('OpenAPI at /docs', () => {
       if (!res.headers['x-request-id']) findings.push(`${k}: no X-Request-Id`);
       for (const [name] of Object.entries(documented.headers ?? {})) {
         const conditional = ['Idempotent-Replayed', 'Retry-After', 'Location', 'ETag', 'Content-Disposition', 'Content-Length'];
-        if (!conditional.includes(name) && res.headers[name.toLowerCase()] === undefined) findings.push(`${k} ${res.status}: no ${name} header`);
+        if (!conditional.includes(name) && res.headers[name.toLowerCase()] === undefined)
+          findings.push(`${k} ${res.status}: no ${name} header`);
       }
       const schema = documented.content?.['application/json']?.schema;
       if (schema) findings.push(...mismatches(doc, schema, res.body).map((m) => `${k} ${res.status}: ${m}`));
@@ -175,11 +177,31 @@ describe('OpenAPI at /docs', () => {
 
     const login = await t.http.post('/api/auth/login').set('X-Tenant-ID', a.slug).send({ email: a.ownerEmail, password: a.ownerPassword });
     check(login, 'post', '/api/auth/login');
-    check(await t.http.post('/api/auth/login').set('X-Tenant-ID', a.slug).send({ email: a.ownerEmail, password: 'wrong-password' }), 'post', '/api/auth/login');
+    check(
+      await t.http.post('/api/auth/login').set('X-Tenant-ID', a.slug).send({ email: a.ownerEmail, password: 'wrong-password' }),
+      'post',
+      '/api/auth/login',
+    );
     check(await t.http.post('/api/auth/refresh').send({ refresh_token: login.body.refresh_token }), 'post', '/api/auth/refresh');
 
-    const created = check(await t.http.post('/api/resources').set(auth).set('Idempotency-Key', 'k-1').send({ name: 'r', data: { a: 1 } }), 'post', '/api/resources');
-    const replay = check(await t.http.post('/api/resources').set(auth).set('Idempotency-Key', 'k-1').send({ name: 'r', data: { a: 1 } }), 'post', '/api/resources');
+    const created = check(
+      await t.http
+        .post('/api/resources')
+        .set(auth)
+        .set('Idempotency-Key', 'k-1')
+        .send({ name: 'r', data: { a: 1 } }),
+      'post',
+      '/api/resources',
+    );
+    const replay = check(
+      await t.http
+        .post('/api/resources')
+        .set(auth)
+        .set('Idempotency-Key', 'k-1')
+        .send({ name: 'r', data: { a: 1 } }),
+      'post',
+      '/api/resources',
+    );
     expect(replay.headers['idempotent-replayed']).toBe('true');
     check(await t.http.post('/api/resources').set(auth).set('Idempotency-Key', 'k-1').send({ name: 'other' }), 'post', '/api/resources');
     const id = created.body.id as string;
@@ -199,7 +221,11 @@ describe('OpenAPI at /docs', () => {
     check(await t.http.get(`/api/workrooms/${room.body.id}`).set(auth), 'get', '/api/workrooms/{id}');
     check(await t.http.get('/api/workrooms').set(auth), 'get', '/api/workrooms');
 
-    const user = check(await t.http.post('/api/users').set(auth).send({ email: 'm@x.example', password: 'longenough1' }), 'post', '/api/users');
+    const user = check(
+      await t.http.post('/api/users').set(auth).send({ email: 'm@x.example', password: 'longenough1' }),
+      'post',
+      '/api/users',
+    );
     check(await t.http.post('/api/users').set(auth).send({ email: 'm@x.example', password: 'longenough1' }), 'post', '/api/users');
     check(await t.http.get('/api/users').set(auth), 'get', '/api/users');
     check(await t.http.get(`/api/users/${user.body.id}`).set(auth), 'get', '/api/users/{id}');
@@ -220,6 +246,13 @@ describe('OpenAPI at /docs', () => {
 
     expect(findings).toEqual([]);
     // the flow really went through errors too, not only the happy path
-    expect(seen).toEqual(expect.arrayContaining(['POST /api/resources 422', 'GET /api/resources/:id 404', 'GET /api/resources/:id 400', 'POST /api/users 409']));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'POST /api/resources 422',
+        'GET /api/resources/:id 404',
+        'GET /api/resources/:id 400',
+        'POST /api/users 409',
+      ]),
+    );
   });
 });

@@ -32,7 +32,8 @@ export class FilesController {
   @Idempotent('upload')
   @ApiOperationDoc({
     summary: 'Upload one file',
-    description: 'multipart/form-data with one field `file`, streamed to storage; counted against max_storage_bytes; 413 past MAX_UPLOAD_BYTES.',
+    description:
+      'multipart/form-data with one field `file`, streamed to storage; counted against max_storage_bytes; 413 past MAX_UPLOAD_BYTES.',
     created: FileResponse,
     multipart: FileUploadDto,
     idempotent: true,

@@ -5,4 +5,3 @@ export class FileUploadDto {
   @ApiProperty({ type: 'string', format: 'binary', description: 'The file. Its name is kept as metadata only.' })
   file: unknown;
 }
-

@@ -1,5 +1,15 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { HeaderObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ERROR_STATUS, ErrorCode } from '@cascade/core';
 import { ErrorResponse } from './error-response.dto';

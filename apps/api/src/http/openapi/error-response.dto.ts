@@ -8,7 +8,12 @@ export class ErrorResponse {
   @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 404, description: 'The HTTP status, repeated' })
   statusCode: number;
 
-  @ApiProperty({ enum: ERROR_CODES, enumName: 'ErrorCode', example: 'not_found', description: 'Machine code: branch on this, not on message' })
+  @ApiProperty({
+    enum: ERROR_CODES,
+    enumName: 'ErrorCode',
+    example: 'not_found',
+    description: 'Machine code: branch on this, not on message',
+  })
   error: ErrorCode;
 
   @ApiProperty({ example: 'Not found', description: 'For humans; may change between releases' })
