@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: runs jest (unit + e2e against real PostgreSQL/Redis) and the chart tests when
 // present, then prints ONE summary line `N passed, N failed, N skipped` derived from their JSON
-// results. The chart tests' tools are installed by `pretest` (scripts/ensure-chart-tools.js), once.
+// results. The chart tests' tools are installed by `pretest` (scripts/ensure-test-tools.js), once.
 const { spawnSync } = require('node:child_process');
 const { existsSync, rmSync } = require('node:fs');
 const path = require('node:path');

@@ -1,14 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { AuditRepository } from '@cascade/audit';
 import { Roles } from '@cascade/auth';
 import { decodeCursor, toPage } from '@cascade/core';
 import { TenantConnection } from '@cascade/tenancy';
+import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
+import { AuditEventResponse } from './dto/audit-event-response.dto';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
 /** The tenant's own audit trail, newest first. Read-only: no route changes or deletes events. */
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('api/audit')
 export class AuditController {
   constructor(
@@ -18,6 +19,7 @@ export class AuditController {
 
   @Get()
   @Roles('owner', 'admin')
+  @ApiOperationDoc({ summary: 'The tenant’s audit events, newest first (owner, admin)', page: AuditEventResponse, errors: ['forbidden'] })
   async list(@Query() q: AuditQueryDto) {
     const rows = await this.events.list(await this.db.manager(), {
       action: q.action,

@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { describeAudit } from '@cascade/audit';
 import { Public } from '@cascade/auth';
 import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
+import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
 import { LoginDto } from './dto/login.dto';
 import { RefreshDto } from './dto/refresh.dto';
+import { TokenPairResponse } from './dto/token-pair-response.dto';
 import { LoginService } from './login.service';
 import { SessionsService } from './sessions.service';
 
@@ -21,6 +23,15 @@ export class LoginController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiOperationDoc({
+    access: 'public',
+    summary: 'Sign in with email and password',
+    description:
+      'The tenant comes from X-Tenant-ID or the Host. A wrong email and a wrong password answer the same 401; after 5 failures for one email within 15 minutes, 429.',
+    ok: TokenPairResponse,
+    jsonBody: true,
+    errors: ['tenant_required', 'unauthorized', 'tenant_suspended', 'tenant_not_found', 'rate_limited'],
+  })
   @ApiHeader({ name: 'X-Tenant-ID', required: false, description: 'Tenant id or slug (or use the tenant subdomain)' })
   run(@Req() req: Request, @Body() dto: LoginDto) {
     return this.login.login(req, dto);
@@ -30,6 +41,14 @@ export class LoginController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
+  @ApiOperationDoc({
+    access: 'public',
+    summary: 'Spend a refresh token for a new token pair',
+    description: 'Refresh tokens are single-use: presenting a spent one ends that whole sign-in and answers 401.',
+    ok: TokenPairResponse,
+    jsonBody: true,
+    errors: ['unauthorized', 'tenant_suspended'],
+  })
   refresh(@Req() req: Request, @Body() dto: RefreshDto) {
     return this.sessions.refresh(req, dto.refresh_token);
   }
@@ -37,7 +56,7 @@ export class LoginController {
   /** Ends the caller's sign-in: its refresh tokens and every access token issued for it. */
   @Post('logout')
   @HttpCode(204)
-  @ApiBearerAuth()
+  @ApiOperationDoc({ summary: 'End the caller’s sign-in', noContent: 'Its refresh tokens and access tokens are refused from now on' })
   async logout(@Req() req: Request): Promise<void> {
     const { tenant, principal } = tenantContextOf(req);
     describeAudit(req, { action: 'session.logout', resourceType: 'user', resourceId: principal.userId });
@@ -51,7 +70,7 @@ export class LoginController {
   /** Ends every sign-in of the caller. */
   @Post('logout-all')
   @HttpCode(204)
-  @ApiBearerAuth()
+  @ApiOperationDoc({ summary: 'End every sign-in of the caller', noContent: 'Every sign-in of the caller ended' })
   async logoutAll(@Req() req: Request): Promise<void> {
     const { tenant, principal } = tenantContextOf(req);
     describeAudit(req, { action: 'session.logout_all', resourceType: 'user', resourceId: principal.userId });

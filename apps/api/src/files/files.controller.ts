@@ -1,32 +1,21 @@
 import { Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotModifiedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiNotModifiedResponse, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { AuditTrail } from '@cascade/audit';
 import { ListQueryDto } from '@cascade/core';
 import { Idempotent, IdempotencyKeys } from '@cascade/idempotency';
 import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
+import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
 import { UuidPipe } from '../http/validation';
-import { FileDto, FileUploadDto } from './dto/file-upload.dto';
+import { FileResponse } from './dto/file-response.dto';
+import { FileUploadDto } from './dto/file-upload.dto';
 import { FileView } from './file.view';
 import { FilesService } from './files.service';
 import { contentDisposition, etagOf, ifNoneMatchHits } from './http/file-headers';
 import { FileUploadService } from './upload/file-upload.service';
 
 @ApiTags('files')
-@ApiBearerAuth()
 @Controller('api/files')
 export class FilesController {
   private readonly logger = new Logger('Files');
@@ -41,11 +30,16 @@ export class FilesController {
 
   @Post()
   @Idempotent('upload')
-  @ApiOperation({ summary: 'Upload one file (streamed; counted against max_storage_bytes; 413 past MAX_UPLOAD_BYTES)' })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ type: FileUploadDto })
-  @ApiCreatedResponse({ type: FileDto })
-  @ApiPayloadTooLargeResponse({ description: 'payload_too_large: the file exceeds MAX_UPLOAD_BYTES' })
+  @ApiOperationDoc({
+    summary: 'Upload one file',
+    description:
+      'multipart/form-data with one field `file`, streamed to storage; counted against max_storage_bytes; 413 past MAX_UPLOAD_BYTES.',
+    created: FileResponse,
+    multipart: FileUploadDto,
+    idempotent: true,
+    errors: ['quota_exceeded'],
+    headers: { Location: 'The new file: /api/files/{id}' },
+  })
   async upload(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<FileView> {
     const { tenant, principal } = tenantContextOf(req);
     // Uploads and deletes run short transactions of their own (no request transaction for the
@@ -60,21 +54,31 @@ export class FilesController {
   }
 
   @Get()
-  @ApiOkResponse({ description: '{items: File[], next_cursor}' })
+  @ApiOperationDoc({ summary: 'List files, oldest first', page: FileResponse })
   async list(@Query() q: ListQueryDto) {
     return this.files.list(await this.db.manager(), q.limit, q.cursor);
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: FileDto })
+  @ApiOperationDoc({ summary: 'Get a file’s metadata', ok: FileResponse, ids: { id: 'The file id' } })
   async get(@Param('id', UuidPipe) id: string) {
     return this.files.get(await this.db.manager(), id);
   }
 
   @Get(':id/content')
-  @ApiOperation({ summary: 'The bytes, as an attachment; ETag is the quoted sha256 (If-None-Match → 304)' })
-  @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The file, with Content-Type, Content-Length, ETag and Content-Disposition' })
+  @ApiOperationDoc({
+    summary: 'Download a file’s bytes',
+    description: 'As an attachment with the stored Content-Type; the ETag is the quoted sha256 (If-None-Match → 304).',
+    bytes: {
+      description: 'The file',
+      headers: {
+        ETag: 'The quoted sha256 of the bytes',
+        'Content-Length': 'The size in bytes',
+        'Content-Disposition': 'attachment, with the stored filename',
+      },
+    },
+    ids: { id: 'The file id' },
+  })
   @ApiNotModifiedResponse({ description: 'If-None-Match names the current ETag' })
   async content(@Param('id', UuidPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const tenantId = tenantContextOf(req).tenant.id;
@@ -109,7 +113,11 @@ export class FilesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Metadata and bytes are gone; usage.storage_bytes went down by the size' })
+  @ApiOperationDoc({
+    summary: 'Delete a file',
+    noContent: 'Metadata and bytes are gone; usage.storage_bytes went down by the size',
+    ids: { id: 'The file id' },
+  })
   async remove(@Param('id', UuidPipe) id: string, @Req() req: Request): Promise<void> {
     await this.files.remove(tenantContextOf(req).tenant.id, id, (tx) => this.audit.recordSuccess(req, tx, undefined));
   }

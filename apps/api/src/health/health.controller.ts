@@ -2,6 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@cascade/auth';
+import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
+import { LivenessResponse, ReadinessResponse } from './dto/health-response.dto';
 import { MigrationsHealthIndicator } from './migrations.health';
 import { RedisHealthIndicator } from './redis.health';
 import { ShutdownState } from './shutdown.state';
@@ -20,7 +22,8 @@ export class HealthController {
 
   /** The process serves. No dependency checks: a database outage must not restart every pod. */
   @Get('live')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperationDoc({ access: 'public', summary: 'Liveness: the process serves', ok: LivenessResponse })
   live() {
     return this.health.check([]);
   }
@@ -33,7 +36,13 @@ export class HealthController {
    * of a degraded one.
    */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperationDoc({
+    access: 'public',
+    summary: 'Readiness: not draining, database reachable, migrations applied',
+    description: 'Redis is reported (`redis`), never a condition. 503 `unavailable` names the failing checks in `checks`.',
+    ok: ReadinessResponse,
+  })
   async ready() {
     const result = await this.health.check([
       () => this.shutdown.check('draining'),

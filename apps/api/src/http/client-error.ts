@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Server, STATUS_CODES } from 'node:http';
 import { Duplex } from 'node:stream';
+import { ErrorCode } from '@cascade/core';
 
-function answerFor(code: string | undefined): { status: number; error: string; message: string } {
+function answerFor(code: string | undefined): { status: number; error: ErrorCode; message: string } {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
       return { status: 431, error: 'header_too_large', message: 'The request headers are too large' };

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Server } from 'node:http';
@@ -10,6 +10,7 @@ import { createAppLogger, requestLogMiddleware } from '../lifecycle/app-logger';
 import { answerClientErrors } from './client-error';
 import { jsonBody, parseByteSize, refuseContentEncoding } from './json-body.middleware';
 import { lowercaseIds } from './lowercase-ids.middleware';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { createValidationPipe } from './validation';
 
 /** Everything around the routes that main.ts and the tests must share. */
@@ -38,22 +39,5 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
   app.enableCors(config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : { origin: false });
   app.useGlobalPipes(createValidationPipe());
-  const doc = new DocumentBuilder()
-    .setTitle('CASCADE API')
-    .setDescription('Multi-tenant SaaS backend. Errors: {statusCode, error, message}. Lists: {items, next_cursor}.')
-    .setVersion('1')
-    .addBearerAuth()
-    // the other ways in (contract v2): the same Authorization header, other credentials
-    .addBearerAuth(
-      {
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-        description: 'An access token of the configured identity provider (AUTH_JWKS_URL)',
-      },
-      'external',
-    )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'cas_…', description: 'An API key (POST /api/api-keys)' }, 'api_key')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs/openapi.json' });
 }

@@ -1,14 +1,14 @@
 import { HttpException } from '@nestjs/common';
-import { DomainError } from '@cascade/core';
+import { DomainError, ErrorCode } from '@cascade/core';
 
 export interface ErrorBody {
   statusCode: number;
-  error: string;
+  error: ErrorCode;
   message: string;
   [extra: string]: unknown;
 }
 
-const CODE_BY_STATUS: Record<number, string> = {
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_failed',
   401: 'unauthorized',
   403: 'forbidden',

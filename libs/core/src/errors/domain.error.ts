@@ -1,3 +1,5 @@
+import { ErrorCode } from './error-codes';
+
 /**
  * An error the client may see: it carries the contract's machine code and HTTP status.
  * The global exception filter turns it into {statusCode, error, message, ...extra}.
@@ -5,7 +7,7 @@
 export class DomainError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},

@@ -20,7 +20,7 @@ export class UpdateTenantDto {
   @IsIn(['active', 'suspended'])
   status?: 'active' | 'suspended';
 
-  @ApiPropertyOptional({ nullable: true, example: 'app.acme.example', description: 'null removes it' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'app.acme.example', description: 'null removes it' })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @Matches(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'custom_domain must be a lowercase DNS name' })
   custom_domain?: string | null;

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// `pretest`: installs the test tools that live in folders of their own under tools/ (their own
+// package.json, kept out of the app's dependencies) once, and again only when a lock file changed —
+// not on every `npm test`. tools/helm-test: the chart tests; tools/openapi-lint: Redocly CLI.
+const { spawnSync } = require('node:child_process');
+const { existsSync, statSync } = require('node:fs');
+const path = require('node:path');
+
+const TOOLS = [
+  { dir: 'helm-test', what: "the chart tests' tools", skip: process.env.SKIP_CHART_TESTS === '1' },
+  { dir: 'openapi-lint', what: 'the OpenAPI linter (Redocly CLI)', skip: false },
+];
+
+for (const tool of TOOLS) {
+  const dir = path.resolve(__dirname, '..', 'tools', tool.dir);
+  const lock = path.join(dir, 'package-lock.json');
+  const installed = path.join(dir, 'node_modules', '.package-lock.json'); // npm writes it on every install
+  if (!existsSync(lock) || tool.skip) continue;
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) continue;
+  process.stdout.write(`[pretest] installing ${tool.what} in tools/${tool.dir} (once)\n`);
+  const run = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', dir], { stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
