@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { concatMap, Observable } from 'rxjs';
 import { IS_PUBLIC } from '@cascade/auth';
-import { transactionOf } from '@cascade/tenancy';
+import { currentTransaction } from '@cascade/tenancy';
 import { AuditTrail } from './audit-trail.service';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -25,7 +25,7 @@ export class AuditInterceptor implements NestInterceptor {
     if (!MUTATING.has(req.method) || open) return next.handle();
     return next.handle().pipe(
       concatMap(async (result: unknown) => {
-        const tx = transactionOf(req);
+        const tx = currentTransaction();
         if (tx && !tx.ended) await this.trail.recordSuccess(req, tx, result);
         return result;
       }),

@@ -29,7 +29,7 @@ export class TenantLimitsGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    const ctx = findTenantContext(req);
+    const ctx = findTenantContext();
     if (!ctx) return true; // public and platform routes
     const tenantId = ctx.tenant.id;
     const limits = await this.limits.of(tenantId);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { describeAudit } from '@cascade/audit';
 import { Public } from '@cascade/auth';
-import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
+import { currentTenantContext, TenantConnection, Tx } from '@cascade/tenancy';
 import { LoginDto } from './dto/login.dto';
 import { RefreshDto } from './dto/refresh.dto';
 import { LoginService } from './login.service';
@@ -15,7 +15,6 @@ export class LoginController {
   constructor(
     private readonly login: LoginService,
     private readonly sessions: SessionsService,
-    private readonly db: TenantConnection,
   ) {}
 
   @Public()
@@ -38,25 +37,25 @@ export class LoginController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
-  async logout(@Req() req: Request): Promise<void> {
-    const { tenant, principal } = tenantContextOf(req);
-    describeAudit(req, { action: 'session.logout', resourceType: 'user', resourceId: principal.userId });
+  async logout(@Tx() db: TenantConnection): Promise<void> {
+    const { tenant, principal } = currentTenantContext();
+    describeAudit({ action: 'session.logout', resourceType: 'user', resourceId: principal.userId });
     if (!principal.userId) return; // gateway requests have no sign-in to end
-    const em = await this.db.manager();
+    const em = await db.manager();
     if (principal.sessionId) await this.sessions.endSession(em, tenant.id, principal.userId, principal.sessionId);
     else await this.sessions.endAll(em, tenant.id, principal.userId); // an operator token: no single sign-in to name
-    this.db.afterCommit(() => this.sessions.changed());
+    db.afterCommit(() => this.sessions.changed());
   }
 
   /** Ends every sign-in of the caller. */
   @Post('logout-all')
   @HttpCode(204)
   @ApiBearerAuth()
-  async logoutAll(@Req() req: Request): Promise<void> {
-    const { tenant, principal } = tenantContextOf(req);
-    describeAudit(req, { action: 'session.logout_all', resourceType: 'user', resourceId: principal.userId });
+  async logoutAll(@Tx() db: TenantConnection): Promise<void> {
+    const { tenant, principal } = currentTenantContext();
+    describeAudit({ action: 'session.logout_all', resourceType: 'user', resourceId: principal.userId });
     if (!principal.userId) return;
-    await this.sessions.endAll(await this.db.manager(), tenant.id, principal.userId);
-    this.db.afterCommit(() => this.sessions.changed());
+    await this.sessions.endAll(await db.manager(), tenant.id, principal.userId);
+    db.afterCommit(() => this.sessions.changed());
   }
 }

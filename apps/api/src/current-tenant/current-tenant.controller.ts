@@ -1,10 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
 import { describeAudit } from '@cascade/audit';
 import { Roles } from '@cascade/auth';
-import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
-import { actorOf } from '../users/users.controller';
+import { CurrentTenant, TenantConnection, TenantRecord, Tx } from '@cascade/tenancy';
+import { currentActor } from '../users/users.controller';
 import { UsersService } from '../users/users.service';
 import { TransferOwnershipDto } from './dto/transfer-ownership.dto';
 import { publicTenantView } from '../tenants/tenant.view';
@@ -15,7 +14,6 @@ import { TenantsService } from '../tenants/tenants.service';
 @Controller('api')
 export class CurrentTenantController {
   constructor(
-    private readonly db: TenantConnection,
     private readonly tenants: TenantsService,
     private readonly users: UsersService,
   ) {}
@@ -24,19 +22,19 @@ export class CurrentTenantController {
   @Post('tenant/ownership')
   @HttpCode(200)
   @Roles('owner')
-  transferOwnership(@Req() req: Request, @Body() dto: TransferOwnershipDto) {
-    const { tenantId, actor } = actorOf(req);
-    describeAudit(req, { action: 'tenant.ownership_transfer', resourceType: 'user', resourceId: dto.user_id.toLowerCase() });
-    return this.users.transferOwnership(this.db, tenantId, actor, dto.user_id.toLowerCase());
+  transferOwnership(@Body() dto: TransferOwnershipDto, @Tx() db: TenantConnection) {
+    const { tenantId, actor } = currentActor();
+    describeAudit({ action: 'tenant.ownership_transfer', resourceType: 'user', resourceId: dto.user_id.toLowerCase() });
+    return this.users.transferOwnership(db, tenantId, actor, dto.user_id.toLowerCase());
   }
 
   @Get('tenant')
-  tenant(@Req() req: Request) {
-    return publicTenantView(tenantContextOf(req).tenant);
+  tenant(@CurrentTenant() tenant: TenantRecord) {
+    return publicTenantView(tenant);
   }
 
   @Get('quota')
-  quota() {
-    return this.tenants.quotaView(this.db);
+  quota(@Tx() db: TenantConnection) {
+    return this.tenants.quotaView(db);
   }
 }

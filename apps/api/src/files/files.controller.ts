@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { AuditTrail } from '@cascade/audit';
 import { ListQueryDto } from '@cascade/core';
 import { Idempotent, IdempotencyKeys } from '@cascade/idempotency';
-import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
+import { CurrentTenant, currentTenantContext, TenantConnection, TenantRecord, Tx } from '@cascade/tenancy';
 import { UuidPipe } from '../http/validation';
 import { FileDto, FileUploadDto } from './dto/file-upload.dto';
 import { FileView } from './file.view';
@@ -32,7 +32,6 @@ export class FilesController {
   private readonly logger = new Logger('Files');
 
   constructor(
-    private readonly db: TenantConnection,
     private readonly files: FilesService,
     private readonly uploads: FileUploadService,
     private readonly audit: AuditTrail,
@@ -47,7 +46,7 @@ export class FilesController {
   @ApiCreatedResponse({ type: FileDto })
   @ApiPayloadTooLargeResponse({ description: 'payload_too_large: the file exceeds MAX_UPLOAD_BYTES' })
   async upload(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<FileView> {
-    const { tenant, principal } = tenantContextOf(req);
+    const { tenant, principal } = currentTenantContext();
     // Uploads and deletes run short transactions of their own (no request transaction for the
     // audit interceptor to join), so their audit event and their Idempotency-Key answer go into the
     // transaction that commits the change.
@@ -61,14 +60,14 @@ export class FilesController {
 
   @Get()
   @ApiOkResponse({ description: '{items: File[], next_cursor}' })
-  async list(@Query() q: ListQueryDto) {
-    return this.files.list(await this.db.manager(), q.limit, q.cursor);
+  async list(@Query() q: ListQueryDto, @Tx() db: TenantConnection) {
+    return this.files.list(await db.manager(), q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: FileDto })
-  async get(@Param('id', UuidPipe) id: string) {
-    return this.files.get(await this.db.manager(), id);
+  async get(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection) {
+    return this.files.get(await db.manager(), id);
   }
 
   @Get(':id/content')
@@ -76,8 +75,13 @@ export class FilesController {
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'The file, with Content-Type, Content-Length, ETag and Content-Disposition' })
   @ApiNotModifiedResponse({ description: 'If-None-Match names the current ETag' })
-  async content(@Param('id', UuidPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const tenantId = tenantContextOf(req).tenant.id;
+  async content(
+    @Param('id', UuidPipe) id: string,
+    @CurrentTenant() tenant: TenantRecord,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const tenantId = tenant.id;
     const file = await this.files.describe(tenantId, id);
     const etag = etagOf(file.sha256);
     const cacheHeaders = { ETag: etag, 'Cache-Control': 'private, no-cache' };
@@ -110,7 +114,7 @@ export class FilesController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Metadata and bytes are gone; usage.storage_bytes went down by the size' })
-  async remove(@Param('id', UuidPipe) id: string, @Req() req: Request): Promise<void> {
-    await this.files.remove(tenantContextOf(req).tenant.id, id, (tx) => this.audit.recordSuccess(req, tx, undefined));
+  async remove(@Param('id', UuidPipe) id: string, @CurrentTenant() tenant: TenantRecord, @Req() req: Request): Promise<void> {
+    await this.files.remove(tenant.id, id, (tx) => this.audit.recordSuccess(req, tx, undefined));
   }
 }

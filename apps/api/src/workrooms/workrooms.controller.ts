@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
+import { CurrentPrincipal, Principal } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
 import { Idempotent } from '@cascade/idempotency';
-import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
+import { TenantConnection, Tx } from '@cascade/tenancy';
 import { UuidPipe } from '../http/validation';
 import { CreateWorkroomDto } from './dto/create-workroom.dto';
 import { WorkroomsService } from './workrooms.service';
@@ -12,30 +12,27 @@ import { WorkroomsService } from './workrooms.service';
 @ApiBearerAuth()
 @Controller('api/workrooms')
 export class WorkroomsController {
-  constructor(
-    private readonly db: TenantConnection,
-    private readonly workrooms: WorkroomsService,
-  ) {}
+  constructor(private readonly workrooms: WorkroomsService) {}
 
   @Post()
   @Idempotent()
-  async create(@Body() dto: CreateWorkroomDto, @Req() req: Request) {
-    return this.workrooms.create(await this.db.manager(), dto.name, tenantContextOf(req).principal.userId);
+  async create(@Body() dto: CreateWorkroomDto, @CurrentPrincipal() principal: Principal, @Tx() db: TenantConnection) {
+    return this.workrooms.create(await db.manager(), dto.name, principal.userId);
   }
 
   @Get()
-  async list(@Query() q: ListQueryDto) {
-    return this.workrooms.list(await this.db.manager(), q.limit, q.cursor);
+  async list(@Query() q: ListQueryDto, @Tx() db: TenantConnection) {
+    return this.workrooms.list(await db.manager(), q.limit, q.cursor);
   }
 
   @Get(':id')
-  async get(@Param('id', UuidPipe) id: string) {
-    return this.workrooms.get(await this.db.manager(), id);
+  async get(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection) {
+    return this.workrooms.get(await db.manager(), id);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id', UuidPipe) id: string): Promise<void> {
-    await this.workrooms.remove(await this.db.manager(), id);
+  async remove(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection): Promise<void> {
+    await this.workrooms.remove(await db.manager(), id);
   }
 }
