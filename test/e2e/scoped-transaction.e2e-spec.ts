@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { uuidv7 } from '@cascade/core';
 import { dataSourceOptions, ScopedTransaction, TransactionScope } from '@cascade/database';
@@ -49,6 +50,36 @@ describe('ScopedTransaction (pipelined SET LOCAL scope)', () => {
     }[];
     expect(after.role).not.toBe('cascade_tenant');
     expect(after.tenant ?? '').toBe('');
+  });
+
+  it('sends the scope and the first statement in one socket write, and the audit-style final statement with COMMIT in one more', async () => {
+    const ds = await pool(db.appUrl);
+    const tx = begin(ds, { role: 'cascade_tenant', tenantId: uuidv7() });
+    const em = await tx.manager();
+    // Held (corked) until the first statement has joined it; count the writes from here on.
+    const socket = (em.queryRunner as unknown as { databaseConnection: { connection: { stream: Writable } } }).databaseConnection.connection
+      .stream as Writable & { _write: (...a: unknown[]) => void; _writev?: (...a: unknown[]) => void };
+    // The scope statements are waiting in the socket, not yet written.
+    expect(socket.writableCorked).toBe(1);
+    expect(socket.writableLength).toBeGreaterThan(0);
+    let writes = 0;
+    const write = socket._write.bind(socket);
+    socket._write = (...a: unknown[]) => {
+      writes++;
+      write(...a);
+    };
+    if (socket._writev) {
+      const writev = socket._writev.bind(socket);
+      socket._writev = (...a: unknown[]) => {
+        writes++;
+        writev(...a);
+      };
+    }
+    expect(await em.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    expect(writes).toBe(1);
+    tx.beforeCommit({ text: 'SELECT $1::int AS two', params: [2] });
+    await tx.commit();
+    expect(writes).toBe(2);
   });
 
   it('opens reads READ ONLY: a write in one is refused by PostgreSQL', async () => {

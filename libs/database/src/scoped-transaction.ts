@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Writable } from 'node:stream';
 import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { isUuid } from '@cascade/core';
@@ -58,6 +59,10 @@ function scopeStatements(scope: TransactionScope, statementTimeoutMs: number): s
 }
 
 const logger = new Logger('Transaction');
+
+/** The client's socket (pg keeps it on its connection; the pool's types do not show it). */
+const socketOf = (client: PoolClient | undefined): Writable =>
+  (client as unknown as { connection: { stream: Writable } }).connection.stream;
 
 /** The statement's error, or undefined once it succeeded. */
 const outcome = (statement: Promise<unknown>): Promise<unknown> =>
@@ -155,6 +160,12 @@ export class ScopedTransaction {
     // so a failure part-way is still rolled back and TypeORM nests later calls as savepoints.
     runner.isTransactionActive = true;
     runner.transactionDepth = 1;
+    // One socket write for the scope AND the caller's first statement: pipeline mode writes each
+    // query at once, so hold the socket until the promise continuations that issue that statement
+    // have run (setImmediate comes after them), instead of one syscall per statement.
+    const socket = socketOf(this.client);
+    socket.cork();
+    setImmediate(() => socket.uncork());
     for (const statement of statements) void this.send(statement);
     return runner.manager;
   }
@@ -184,10 +195,15 @@ export class ScopedTransaction {
 
   private async commitOpen(): Promise<void> {
     const client = this.client as PoolClient;
-    // Final statements and COMMIT are written together, behind everything still in flight; each
-    // outcome is captured at once (an error or undefined), so no rejection goes unhandled.
-    const before = [...this.inFlight.splice(0), ...this.finalStatements.splice(0).map((s) => client.query(s.text, s.params))].map(outcome);
-    const committing = outcome(client.query('COMMIT'));
+    // Final statements and COMMIT are written together (one socket write), behind everything still
+    // in flight; each outcome is captured at once (an error or undefined): no rejection goes unhandled.
+    const socket = socketOf(client);
+    socket.cork();
+    const finals = this.finalStatements.splice(0).map((s) => client.query(s.text, s.params));
+    const commitSent = client.query('COMMIT');
+    socket.uncork();
+    const before = [...this.inFlight.splice(0), ...finals].map(outcome);
+    const committing = outcome(commitSent);
     const settle = async (): Promise<void> => {
       const failure = (await Promise.all(before)).find((err) => err !== undefined);
       const commitError = await committing;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuditRepository } from '@cascade/audit';
 import { Roles } from '@cascade/auth';
 import { decodeCursor, toPage } from '@cascade/core';
-import { TenantConnection } from '@cascade/tenancy';
+import { TenantConnection, Tx } from '@cascade/tenancy';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
 /** The tenant's own audit trail, newest first. Read-only: no route changes or deletes events. */
@@ -11,15 +11,12 @@ import { AuditQueryDto } from './dto/audit-query.dto';
 @ApiBearerAuth()
 @Controller('api/audit')
 export class AuditController {
-  constructor(
-    private readonly db: TenantConnection,
-    private readonly events: AuditRepository,
-  ) {}
+  constructor(private readonly events: AuditRepository) {}
 
   @Get()
   @Roles('owner', 'admin')
-  async list(@Query() q: AuditQueryDto) {
-    const rows = await this.events.list(await this.db.manager(), {
+  async list(@Query() q: AuditQueryDto, @Tx() db: TenantConnection) {
+    const rows = await this.events.list(await db.manager(), {
       action: q.action,
       actorId: q.actor_id,
       since: q.since ? new Date(q.since) : undefined,
