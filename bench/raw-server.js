@@ -9,7 +9,7 @@
 //   rls-app exactly what CASCADE sends per read since the request-path redesign
 //           (libs/database/src/scoped-transaction.ts), on a pipelined pg client: BEGIN READ ONLY,
 //           SET LOCAL ROLE, SET LOCAL app.current_tenant, SET LOCAL statement_timeout, the SELECT
-//           with a bind parameter — written at once, one round trip — answered as soon as the
+//           with a bind parameter — in one socket write, one round trip — answered as soon as the
 //           SELECT's rows arrive; COMMIT follows in the same pipeline and the client returns to
 //           the pool when it completes
 // Env: MODE, PORT, DATABASE_URL (the authenticator for rls*, a superuser for plain), JWT_SECRET,
@@ -70,6 +70,8 @@ async function inTenantTransactionOneTrip(tenantId, id) {
 
 async function asCascadeSends(tenantId, id) {
   const client = await pool.connect();
+  // One socket write for all five, as the app corks its socket until its first statement joins.
+  client.connection.stream.cork();
   const scope = [
     client.query('BEGIN READ ONLY'),
     client.query('SET LOCAL ROLE cascade_tenant'),
@@ -77,8 +79,10 @@ async function asCascadeSends(tenantId, id) {
     client.query(`SET LOCAL statement_timeout = ${TIMEOUT}`),
   ];
   for (const p of scope) p.catch(() => undefined);
+  const reading = client.query(`SELECT ${COLUMNS} FROM cascade.resources WHERE id = $1`, [id]);
+  client.connection.stream.uncork();
   try {
-    const { rows } = await client.query(`SELECT ${COLUMNS} FROM cascade.resources WHERE id = $1`, [id]);
+    const { rows } = await reading;
     await Promise.all(scope);
     client.query('COMMIT').then(
       () => client.release(),
