@@ -6,6 +6,12 @@
 //           SELECT with a bind parameter, then COMMIT
 //   rls-1rt the whole transaction, SELECT and COMMIT included, as ONE simple-protocol round trip
 //   plain   no isolation: SELECT … WHERE tenant_id = $1 AND id = $2, no transaction, no role switch
+//   rls-app exactly what CASCADE sends per read since the request-path redesign
+//           (libs/database/src/scoped-transaction.ts), on a pipelined pg client: BEGIN READ ONLY,
+//           SET LOCAL ROLE, SET LOCAL app.current_tenant, SET LOCAL statement_timeout, the SELECT
+//           with a bind parameter — in one socket write, one round trip — answered as soon as the
+//           SELECT's rows arrive; COMMIT follows in the same pipeline and the client returns to
+//           the pool when it completes
 // Env: MODE, PORT, DATABASE_URL (the authenticator for rls*, a superuser for plain), JWT_SECRET,
 // POOL_SIZE, STATEMENT_TIMEOUT_MS.
 const http = require('node:http');
@@ -22,8 +28,8 @@ const COLUMNS = 'id, name, data, created_at, updated_at';
 const scopeSql = (tenantId) =>
   `BEGIN; SELECT set_config('role', 'cascade_tenant', true), set_config('app.current_tenant', '${tenantId}', true), set_config('statement_timeout', '${TIMEOUT}', true)`;
 
-if (!['rls', 'rls-1rt', 'plain'].includes(MODE) || !SECRET || !/^\d+$/.test(TIMEOUT)) {
-  process.stderr.write('MODE must be rls, rls-1rt or plain; JWT_SECRET and a numeric STATEMENT_TIMEOUT_MS are required\n');
+if (!['rls', 'rls-1rt', 'rls-app', 'plain'].includes(MODE) || !SECRET || !/^\d+$/.test(TIMEOUT)) {
+  process.stderr.write('MODE must be rls, rls-1rt, rls-app or plain; JWT_SECRET and a numeric STATEMENT_TIMEOUT_MS are required\n');
   process.exit(1);
 }
 
@@ -31,6 +37,7 @@ const pool = new Pool({
   connectionString: process.env.DATABASE_URL,
   max: Number(process.env.POOL_SIZE || 10),
   connectionTimeoutMillis: 3000,
+  pipeline: MODE === 'rls-app',
 });
 
 async function inTenantTransaction(tenantId, id) {
@@ -61,12 +68,40 @@ async function inTenantTransactionOneTrip(tenantId, id) {
   }
 }
 
+async function asCascadeSends(tenantId, id) {
+  const client = await pool.connect();
+  // One socket write for all five, as the app corks its socket until its first statement joins.
+  client.connection.stream.cork();
+  const scope = [
+    client.query('BEGIN READ ONLY'),
+    client.query('SET LOCAL ROLE cascade_tenant'),
+    client.query(`SET LOCAL app.current_tenant = '${tenantId}'`),
+    client.query(`SET LOCAL statement_timeout = ${TIMEOUT}`),
+  ];
+  for (const p of scope) p.catch(() => undefined);
+  const reading = client.query(`SELECT ${COLUMNS} FROM cascade.resources WHERE id = $1`, [id]);
+  client.connection.stream.uncork();
+  try {
+    const { rows } = await reading;
+    await Promise.all(scope);
+    client.query('COMMIT').then(
+      () => client.release(),
+      (err) => client.release(err),
+    );
+    return rows[0];
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release(err);
+    throw err;
+  }
+}
+
 async function withoutIsolation(tenantId, id) {
   const { rows } = await pool.query(`SELECT ${COLUMNS} FROM cascade.resources WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   return rows[0];
 }
 
-const read = { rls: inTenantTransaction, 'rls-1rt': inTenantTransactionOneTrip, plain: withoutIsolation }[MODE];
+const read = { rls: inTenantTransaction, 'rls-1rt': inTenantTransactionOneTrip, 'rls-app': asCascadeSends, plain: withoutIsolation }[MODE];
 
 function send(res, status, body) {
   const text = JSON.stringify(body);

@@ -4,6 +4,8 @@
 // resources, and measures, in one run on the same database:
 //   a   raw node:http + pg, the app's tenant transaction (3 round trips)      — the stack's limit
 //   a1  the same transaction in ONE round trip                                  — what batching buys
+//   a_app exactly what CASCADE now sends per read: BEGIN READ ONLY, three SET LOCALs and the
+//       SELECT pipelined (one round trip), COMMIT not awaited before answering
 //   b   raw node:http + pg, no isolation at all                                 — isolation's price
 //   c-db CASCADE, reads that miss its cache (every read goes to PostgreSQL)
 //   c   CASCADE, hot-skewed reads (its cache as designed)
@@ -68,6 +70,7 @@ const RAW_SERVERS = [
   { key: 'a', label: 'raw + RLS tx (3 round trips, as the app)', chart: 'a: raw + RLS\n3 round trips', mode: 'rls' },
   { key: 'a1', label: 'raw + RLS tx (1 round trip)', chart: 'a1: raw + RLS\n1 round trip', mode: 'rls-1rt' },
   { key: 'b', label: 'raw, no isolation', chart: 'b: raw\nno isolation', mode: 'plain' },
+  { key: 'a_app', label: 'raw, what CASCADE sends (pipelined)', chart: 'a_app: raw, as\nCASCADE sends', mode: 'rls-app' },
 ];
 const CASCADE_RUNS = [
   { key: 'c_db', label: 'CASCADE, cache misses (DB path)', chart: 'c-db: CASCADE\ncache misses', mode: 'read-cold' },
@@ -549,8 +552,10 @@ async function main() {
   const pairedRatios = {
     isolation_overhead: paired((i) => (rounds.b[i].rps - rounds.a[i].rps) / rounds.b[i].rps),
     isolation_overhead_one_round_trip: paired((i) => (rounds.b[i].rps - rounds.a1[i].rps) / rounds.b[i].rps),
+    isolation_overhead_app: paired((i) => (rounds.b[i].rps - rounds.a_app[i].rps) / rounds.b[i].rps),
     framework_cost: paired((i) => rounds.c[i].rps / rounds.a[i].rps),
     framework_cost_db_path: paired((i) => rounds.c_db[i].rps / rounds.a[i].rps),
+    framework_cost_db_path_app: paired((i) => rounds.c_db[i].rps / rounds.a_app[i].rps),
   };
   for (const key of Object.keys(saturation))
     log(
@@ -619,6 +624,26 @@ async function main() {
   });
   log(`[6/7] ${phaseSummary(control)}`);
 
+  // The database path at a fixed rate: reads that miss the cache, paced (no coordinated omission),
+  // so its p50/p95 are latencies of a server with headroom, not of a saturated queue.
+  const dbRate = Math.max(10, Math.round((saturation.c_db.rps * SETTINGS.mixedLoadShare) / 10) * 10);
+  const dbPath = await runPhase({
+    pg,
+    key: 'db_path_rate',
+    title: `CASCADE reads that miss the cache, ${num(SETTINGS.satConnections)} connections at ${num(dbRate)} req/s`,
+    step: '[6/7]',
+    target: app,
+    mode: 'read-cold',
+    files,
+    cascade: true,
+    connections: SETTINGS.satConnections,
+    rate: dbRate,
+    warmupSec: SETTINGS.satWarmup,
+    durationSec: SETTINGS.mixedControlDuration,
+  });
+  dbPath.rate_rule = `${SETTINGS.mixedLoadShare * 100} % of the c-db saturation throughput`;
+  log(`[6/7] ${phaseSummary(dbPath)}`);
+
   status('stopping CASCADE (SIGTERM, graceful)…');
   const appHwm = memoryOf(app.pid);
   const shutdownStarted = Date.now();
@@ -628,7 +653,7 @@ async function main() {
   let profile = null;
   if (flags.has('--profile')) profile = await runProfile({ pg, jwtSecret, files });
 
-  const results = assemble({ box, pg, saturation, pairedRatios, mixed, control, files, shutdown, appHwm, appIdle: idle, profile });
+  const results = assemble({ box, pg, saturation, pairedRatios, mixed, control, dbPath, files, shutdown, appHwm, appIdle: idle, profile });
   const date = stamp.toISOString().slice(0, 10);
   // A --quick run is a smoke test: its files go to the ignored scratch folder, never over results.
   const outDir = QUICK ? path.join(RESULTS, 'tmp') : RESULTS;
@@ -696,8 +721,8 @@ function slimPhase(r) {
   return { ...r, error_samples: r.error_samples.slice(0, 5), leak_samples: r.leak_samples.slice(0, 5) };
 }
 
-function assemble({ box, pg, saturation, pairedRatios, mixed, control, files, shutdown, appHwm, appIdle, profile }) {
-  const phases = [...Object.values(saturation), mixed, control, ...(profile ? [profile.phase] : [])];
+function assemble({ box, pg, saturation, pairedRatios, mixed, control, dbPath, files, shutdown, appHwm, appIdle, profile }) {
+  const phases = [...Object.values(saturation), mixed, control, dbPath, ...(profile ? [profile.phase] : [])];
   const leaks = phases.reduce((s, p) => s + p.leaks, 0);
   const errors = phases.reduce((s, p) => s + p.errors, 0);
   // Paired within each round, then the median over rounds (ranges in `paired`).
@@ -755,6 +780,7 @@ function assemble({ box, pg, saturation, pairedRatios, mixed, control, files, sh
     paired: pairedRatios,
     mixed: slimPhase(mixed),
     mixed_control: slimPhase(control),
+    db_path_rate: slimPhase(dbPath),
     app: {
       rss_idle_after_start_bytes: appIdle ? appIdle.rss : null,
       rss_peak_bytes: rss,
@@ -771,7 +797,7 @@ function assemble({ box, pg, saturation, pairedRatios, mixed, control, files, sh
 }
 
 function chart(r) {
-  const servers = ['a', 'a1', 'b', 'c_db', 'c'].map((k) => ({
+  const servers = ['a', 'a1', 'a_app', 'b', 'c_db', 'c'].map((k) => ({
     key: k,
     label: [...RAW_SERVERS, ...CASCADE_RUNS].find((s) => s.key === k).chart,
     rps: r.saturation[k].rps,
@@ -822,8 +848,10 @@ function report(r) {
   const ratios = [
     ['isolation overhead (b − a) / b', 'isolation_overhead'],
     ['  the same with a1 (1 round trip) for a', 'isolation_overhead_one_round_trip'],
+    ['  the same with a_app (what CASCADE sends)', 'isolation_overhead_app'],
     ['framework cost c / a (cache as designed)', 'framework_cost'],
     ['  reads that miss the cache, c-db / a', 'framework_cost_db_path'],
+    ['  the same against a_app, c-db / a_app', 'framework_cost_db_path_app'],
   ];
   for (const [label, key] of ratios)
     out.push(`${label.padEnd(42)} ${pct(r.derived[key]).padStart(7)}   (rounds: ${r.paired[key].rounds.map((v) => pct(v)).join(', ')})`);
@@ -879,6 +907,16 @@ function report(r) {
     ),
   );
   out.push('');
+  const d = r.db_path_rate;
+  if (d) {
+    out.push(
+      `Reads that miss the cache (DB path) at a fixed ${num(d.rate)} req/s (${d.rate_rule}), ${num(d.connections)} connections: ` +
+        `p50 / p95 / p99 ${d.latency_ms.p50} / ${d.latency_ms.p95} / ${d.latency_ms.p99} ms (from intended send), ` +
+        `DB round trip p50 / p95 ${d.server_timing ? `${d.server_timing.query_ms.p50} / ${d.server_timing.query_ms.p95}` : '—'} ms, ` +
+        `errors ${num(d.errors)}, leaks ${num(d.leaks)}`,
+    );
+    out.push('');
+  }
   out.push('Targets');
   out.push(
     table(

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AuditInterceptor, AuditModule } from '@cascade/audit';
+import { AuditModule } from '@cascade/audit';
 import { AuthModule, JwtAuthGuard, RolesGuard } from '@cascade/auth';
 import { CacheModule } from '@cascade/cache';
 import { AppConfig, CoreModule } from '@cascade/core';
@@ -60,8 +60,8 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: TenantLimitsGuard },
         { provide: APP_GUARD, useExisting: RolesGuard },
         // Outer: commit/rollback. Inner: the audit event joins the transaction before it commits.
+        // One interceptor: the transaction's edge; the audit trail joins it before COMMIT.
         { provide: APP_INTERCEPTOR, useExisting: TransactionInterceptor },
-        { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

@@ -1,4 +1,4 @@
-import { Request } from 'express';
+import { ContextSlot, findRequestContext, requestContext } from '@cascade/core';
 
 /** What a handler may say about its own audit event when the derived defaults do not fit. */
 export interface AuditDetails {
@@ -11,15 +11,16 @@ export interface AuditDetails {
   tenantGone?: boolean;
 }
 
-const DETAILS = Symbol('cascade.auditDetails');
+const DETAILS = new ContextSlot<AuditDetails>('audit details');
 
-export function describeAudit(req: Request, details: AuditDetails): void {
-  const r = req as unknown as Record<symbol, AuditDetails | undefined>;
-  r[DETAILS] = { ...r[DETAILS], ...details };
+/** Said by a handler about its own audit event; merged over what it said before. */
+export function describeAudit(details: AuditDetails): void {
+  const context = requestContext();
+  context.set(DETAILS, { ...context.find(DETAILS), ...details });
 }
 
-export function auditDetailsOf(req: Request): AuditDetails {
-  return (req as unknown as Record<symbol, AuditDetails | undefined>)[DETAILS] ?? {};
+export function auditDetailsOf(): AuditDetails {
+  return findRequestContext()?.find(DETAILS) ?? {};
 }
 
 const VERBS: Record<string, string> = { GET: 'read', HEAD: 'read', POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };

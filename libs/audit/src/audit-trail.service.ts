@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Request } from 'express';
-import { principalOf } from '@cascade/auth';
-import { isUuid, requestIdOf } from '@cascade/core';
+import { findPrincipal } from '@cascade/auth';
+import { currentRequestId, isUuid } from '@cascade/core';
 import { ScopedTransaction, TransactionRunner } from '@cascade/database';
 import { findTenantContext } from '@cascade/tenancy';
 import { AuditEvent, AuditOutcome } from './audit-event';
@@ -26,27 +26,27 @@ export class AuditTrail {
 
   /** Called just before COMMIT with the handler's result. */
   async recordSuccess(req: Request, tx: ScopedTransaction, result: unknown): Promise<void> {
-    const details = auditDetailsOf(req);
-    const ctx = findTenantContext(req);
+    const details = auditDetailsOf();
+    const ctx = findTenantContext();
     const routeId = isUuid(req.params?.id) ? req.params.id : null;
     const bodyId = isUuid((result as { id?: unknown } | null)?.id) ? (result as { id: string }).id : null;
     const derived = deriveAction(req.method, req.route?.path);
     const platform = !ctx;
     const tenantId = ctx?.tenant.id ?? details.tenantId ?? (platform ? (routeId ?? bodyId) : null);
     if (!tenantId || details.tenantGone) {
-      this.logger.log(
-        `${details.action ?? derived.action} by ${principalOf(req)?.userId ?? 'unknown'} (no tenant left to record it under)`,
-      );
+      this.logger.log(`${details.action ?? derived.action} by ${findPrincipal()?.userId ?? 'unknown'} (no tenant left to record it under)`);
       return;
     }
     if (platform) await tx.actAsTenant(tenantId);
-    await this.events.append(
-      await tx.manager(),
-      this.event(req, tenantId, 'success', {
-        action: details.action ?? derived.action,
-        resourceType: details.resourceType ?? derived.resourceType,
-        resourceId: details.resourceId !== undefined ? details.resourceId : (routeId ?? bodyId),
-      }),
+    // Written with COMMIT in one round trip: both happen or neither (commit() throws if it fails).
+    tx.beforeCommit(
+      this.events.appendStatement(
+        this.event(req, tenantId, 'success', {
+          action: details.action ?? derived.action,
+          resourceType: details.resourceType ?? derived.resourceType,
+          resourceId: details.resourceId !== undefined ? details.resourceId : (routeId ?? bodyId),
+        }),
+      ),
     );
   }
 
@@ -55,7 +55,7 @@ export class AuditTrail {
    * tenant. 429s come in floods: at most one event per tenant and code per second is written.
    */
   async recordDenied(req: Request, code: string): Promise<void> {
-    const tenantId = findTenantContext(req)?.tenant.id ?? principalOf(req)?.tenantId;
+    const tenantId = findTenantContext()?.tenant.id ?? findPrincipal()?.tenantId;
     if (!tenantId || !req.route) return;
     if (code === 'rate_limited' || code === 'too_many_concurrent_requests') {
       const key = `${tenantId}:${code}`;
@@ -97,12 +97,12 @@ export class AuditTrail {
   ): AuditEvent {
     return {
       tenantId,
-      actorId: actorId !== undefined ? actorId : (principalOf(req)?.userId ?? null),
+      actorId: actorId !== undefined ? actorId : (findPrincipal()?.userId ?? null),
       ...what,
       outcome,
       ip: req.ip ?? null,
       userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
-      requestId: requestIdOf(req) ?? null,
+      requestId: currentRequestId() ?? null,
     };
   }
 }

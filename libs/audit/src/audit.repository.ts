@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { uuidv7 } from '@cascade/core';
-import { sql } from '@cascade/database';
+import { sql, Statement } from '@cascade/database';
 import { AuditEvent, AuditFilter, AuditView } from './audit-event';
 
 const VIEW = `id, at, actor_id, action, resource_type, resource_id, outcome, host(ip) AS ip, request_id`;
@@ -9,12 +9,12 @@ const VIEW = `id, at, actor_id, action, resource_type, resource_id, outcome, hos
 /** Append and read; there is deliberately no update or delete (the roles have no such grant). */
 @Injectable()
 export class AuditRepository {
-  async append(em: EntityManager, e: AuditEvent): Promise<void> {
-    await sql(
-      em,
-      `INSERT INTO cascade.audit_events (tenant_id, id, actor_id, action, resource_type, resource_id, outcome, ip, user_agent, request_id)
+  /** The INSERT of one event, for a transaction to send in the same pipeline as its COMMIT. */
+  appendStatement(e: AuditEvent): Statement {
+    return {
+      text: `INSERT INTO cascade.audit_events (tenant_id, id, actor_id, action, resource_type, resource_id, outcome, ip, user_agent, request_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10)`,
-      [
+      params: [
         e.tenantId,
         uuidv7(),
         e.actorId,
@@ -26,7 +26,12 @@ export class AuditRepository {
         e.userAgent?.slice(0, 512) ?? null,
         e.requestId,
       ],
-    );
+    };
+  }
+
+  async append(em: EntityManager, e: AuditEvent): Promise<void> {
+    const { text, params } = this.appendStatement(e);
+    await sql(em, text, params);
   }
 
   /** Newest first; ids are time-ordered, so the cursor is the last id seen. */

@@ -1,6 +1,6 @@
 export * from './audit-details';
 export * from './audit-event';
 export * from './audit-trail.service';
-export * from './audit.interceptor';
+export * from './audit-commit.participant';
 export * from './audit.module';
 export * from './audit.repository';

@@ -33,12 +33,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const req = context.switchToHttp().getRequest<Request>();
     if (!req.headers.authorization && this.config.trustTenantHeader) {
       if (!req.headers['x-tenant-id']) throw tenantRequired();
-      setPrincipal(req, { userId: null, tenantId: null, role: 'admin', via: 'gateway' });
+      setPrincipal({ userId: null, tenantId: null, role: 'admin', via: 'gateway' });
       return true;
     }
     const other = await this.otherWayIn(req);
     if (other) {
-      setPrincipal(req, this.registry.judge(other));
+      setPrincipal(this.registry.judge(other));
       return true;
     }
     await super.canActivate(context);
@@ -56,10 +56,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   /** A valid signature proves a sign-in; the registry decides who that is now (deleted, demoted, ended). */
-  override handleRequest<T = Principal>(err: unknown, claims: T | false, _info: unknown, context: ExecutionContext): T {
+  override handleRequest<T = Principal>(err: unknown, claims: T | false): T {
     if (err || !claims) throw unauthorized('Missing, invalid or expired token');
     const principal = this.registry.judge(claims as unknown as AccessClaims);
-    setPrincipal(context.switchToHttp().getRequest<Request>(), principal);
+    setPrincipal(principal);
     return principal as unknown as T;
   }
 }

@@ -1,4 +1,5 @@
-import { Request } from 'express';
+import { createParamDecorator } from '@nestjs/common';
+import { ContextSlot, findRequestContext, requestContext } from '@cascade/core';
 
 export const TENANT_ROLES = ['owner', 'admin', 'member'] as const;
 export type TenantRole = (typeof TENANT_ROLES)[number];
@@ -20,12 +21,22 @@ export interface Principal {
   sessionId?: string;
 }
 
-const PRINCIPAL = Symbol('cascade.principal');
+/** The JUDGED principal (PrincipalRegistry.judge), never the raw token claims. */
+const PRINCIPAL = new ContextSlot<Principal>('principal');
 
-export function setPrincipal(req: Request, principal: Principal): void {
-  (req as unknown as Record<symbol, Principal>)[PRINCIPAL] = principal;
+export function setPrincipal(principal: Principal): void {
+  requestContext().set(PRINCIPAL, principal);
 }
 
-export function principalOf(req: Request): Principal | undefined {
-  return (req as unknown as Record<symbol, Principal | undefined>)[PRINCIPAL];
+/** The caller, or undefined on a public route (or outside a request). */
+export function findPrincipal(): Principal | undefined {
+  return findRequestContext()?.find(PRINCIPAL);
 }
+
+/** The caller; throws where no principal was established (a public route, no request). */
+export function currentPrincipal(): Principal {
+  return requestContext().get(PRINCIPAL);
+}
+
+/** `@CurrentPrincipal() principal: Principal` — the authenticated caller of this request. */
+export const CurrentPrincipal = createParamDecorator(() => currentPrincipal());

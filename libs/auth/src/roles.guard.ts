@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Request } from 'express';
 import { forbidden } from '@cascade/core';
-import { principalOf, Role } from './principal';
+import { findPrincipal, Role } from './principal';
 import { IS_PUBLIC, PLATFORM_ROUTE, ROLES } from './route-metadata';
 
 /** Platform routes take platform admins only; tenant routes never do; @Roles narrows further. */
@@ -13,7 +12,7 @@ export class RolesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const principal = principalOf(context.switchToHttp().getRequest<Request>());
+    const principal = findPrincipal();
     if (!principal) throw forbidden();
     const platform = this.reflector.getAllAndOverride<boolean>(PLATFORM_ROUTE, targets) ?? false;
     if (platform !== (principal.role === 'platform_admin')) {

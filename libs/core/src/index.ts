@@ -5,6 +5,7 @@ export * from './config/load-config';
 export * from './config/parse-env';
 export * from './errors/domain.error';
 export * from './errors/error-codes';
+export * from './http/request-context';
 export * from './http/request-id';
 export * from './ids/uuid';
 export * from './pagination/cursor';

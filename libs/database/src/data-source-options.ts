@@ -27,6 +27,9 @@ export function dataSourceOptions(
     poolSize: overrides.poolSize ?? cfg.dbPoolSize,
     applicationName: 'cascade',
     extra: {
+      // Queries queued on one client go out without waiting for each other's results: the
+      // transaction's scope statements and its first statement share one round trip.
+      pipeline: true,
       connectionTimeoutMillis: cfg.dbConnectTimeoutMs,
       idleTimeoutMillis: 30_000,
       keepAlive: true,

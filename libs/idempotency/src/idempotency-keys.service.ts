@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Request } from 'express';
 import { EntityManager } from 'typeorm';
-import { principalOf } from '@cascade/auth';
+import { findPrincipal } from '@cascade/auth';
 import { ScopedTransaction, TransactionRunner, TransactionScope } from '@cascade/database';
+import { ContextSlot, findRequestContext, requestContext } from '@cascade/core';
 import { findTenantContext } from '@cascade/tenancy';
 import { idempotencyInProgress, idempotencyKeyReused } from './idempotency.errors';
 import { IdempotencyKeyRepository, KeyScope, StoredKey } from './idempotency-key.repository';
@@ -16,21 +17,21 @@ export interface UploadClaim {
   completed: boolean;
 }
 
-const CLAIM = Symbol('cascade.idempotencyClaim');
+const CLAIM = new ContextSlot<UploadClaim>('idempotency claim');
 
-export function setUploadClaim(req: Request, claim: UploadClaim): void {
-  (req as unknown as Record<symbol, UploadClaim>)[CLAIM] = claim;
+export function setUploadClaim(claim: UploadClaim): void {
+  requestContext().set(CLAIM, claim);
 }
 
-function uploadClaimOf(req: Request): UploadClaim | undefined {
-  return (req as unknown as Record<symbol, UploadClaim | undefined>)[CLAIM];
+function uploadClaimOf(): UploadClaim | undefined {
+  return findRequestContext()?.find(CLAIM);
 }
 
 /** The key's owner: the request's tenant, or the platform for platform-admin routes. */
-export function keyScopeOf(req: Request): KeyScope {
-  const ctx = findTenantContext(req);
+export function keyScopeOf(): KeyScope {
+  const ctx = findTenantContext();
   if (ctx) return { kind: 'tenant', tenantId: ctx.tenant.id };
-  if (principalOf(req)?.role === 'platform_admin') return { kind: 'platform' };
+  if (findPrincipal()?.role === 'platform_admin') return { kind: 'platform' };
   throw new Error('Idempotency-Key is only handled on tenant or platform routes');
 }
 
@@ -92,7 +93,7 @@ export class IdempotencyKeys {
    * the change commit together. A no-op for a request that sent no key.
    */
   async completeUpload(req: Request, tx: ScopedTransaction, body: unknown): Promise<void> {
-    const claim = uploadClaimOf(req);
+    const claim = uploadClaimOf();
     if (!claim) return;
     const status = req.res?.statusCode ?? 201;
     const done = await this.keys.complete(await tx.manager(), claim.scope, claim.key, claim.ownerId, status, serializeBody(body));

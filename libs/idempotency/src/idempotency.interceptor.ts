@@ -1,9 +1,9 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { ContextIdFactory, ModuleRef, Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { Request, Response } from 'express';
 import { catchError, concatMap, finalize, from, Observable, of } from 'rxjs';
 import { uuidv7 } from '@cascade/core';
-import { TenantConnection, transactionOf } from '@cascade/tenancy';
+import { currentConnection, currentTransaction } from '@cascade/tenancy';
 import { IDEMPOTENCY_POLICY } from './idempotency.policy';
 import { idempotencyKeyOf, jsonFingerprint, REPLAYED_HEADER, uploadFingerprint } from './idempotency-key';
 import { StoredKey } from './idempotency-key.repository';
@@ -28,7 +28,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly moduleRef: ModuleRef,
     private readonly keys: IdempotencyKeys,
   ) {}
 
@@ -42,14 +41,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async inTransaction(req: Request, res: Response, key: string, next: CallHandler): Promise<Observable<unknown>> {
-    const scope = keyScopeOf(req);
+    const scope = keyScopeOf();
     const fingerprint = jsonFingerprint(req);
-    // The same request-scoped connection the controller gets: one transaction for key and change.
-    const db = await this.moduleRef.resolve(TenantConnection, ContextIdFactory.getByRequest(req), { strict: false });
-    const em = await db.manager();
+    // The same connection the controller gets: one transaction for key and change.
+    const em = await currentConnection().manager();
     const stored = await this.keys.begin(em, scope, key, fingerprint);
     if (stored) {
-      await transactionOf(req)?.rollback();
+      await currentTransaction()?.rollback();
       return of(replay(res, stored));
     }
     return next.handle().pipe(
@@ -61,10 +59,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async upload(req: Request, res: Response, key: string, next: CallHandler): Promise<Observable<unknown>> {
-    const claim: UploadClaim = { scope: keyScopeOf(req), key, fingerprint: uploadFingerprint(req), ownerId: uuidv7(), completed: false };
+    const claim: UploadClaim = { scope: keyScopeOf(), key, fingerprint: uploadFingerprint(req), ownerId: uuidv7(), completed: false };
     const stored = await this.keys.claimForUpload(claim);
     if (stored) return of(replay(res, stored));
-    setUploadClaim(req, claim);
+    setUploadClaim(claim);
     const renewal = setInterval(() => {
       this.keys.renew(claim).catch((err: Error) => this.logger.warn(`key lease renewal failed (${err.message}); retrying`));
     }, IDEMPOTENCY_POLICY.renewEveryMs);

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { keepRequestContext } from '@cascade/core';
 import { findTenantContext } from '@cascade/tenancy';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { M } from './metric-names';
@@ -35,7 +36,10 @@ export class HttpMetrics implements OnModuleDestroy {
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
       const started = process.hrtime.bigint();
-      res.once('finish', () => this.record(req, res, Number(process.hrtime.bigint() - started) / 1e9));
+      res.once(
+        'finish',
+        keepRequestContext(() => this.record(req, res, Number(process.hrtime.bigint() - started) / 1e9)),
+      );
       next();
     };
   }
@@ -47,7 +51,7 @@ export class HttpMetrics implements OnModuleDestroy {
   }
 
   private record(req: Request, res: Response, seconds: number): void {
-    const ctx = findTenantContext(req);
+    const ctx = findTenantContext();
     const tenant = this.labels.label(ctx?.tenant.id);
     const endpoint = HttpMetrics.endpointOf(req);
     this.requests.inc({ tenant_id: tenant, endpoint, method: req.method, status: String(res.statusCode) });

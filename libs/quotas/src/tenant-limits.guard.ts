@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Request, Response } from 'express';
+import { Response } from 'express';
 import { Counter } from 'prom-client';
 import { DomainError, featureNotEnabled } from '@cascade/core';
 import { InjectMetric, M, TenantLabels } from '@cascade/metrics';
@@ -28,8 +28,7 @@ export class TenantLimitsGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<Request>();
-    const ctx = findTenantContext(req);
+    const ctx = findTenantContext();
     if (!ctx) return true; // public and platform routes
     const tenantId = ctx.tenant.id;
     const limits = await this.limits.of(tenantId);

@@ -1,3 +1,4 @@
+export * from './commit-participant';
 export * from './tenancy.module';
 export * from './tenant-connection.provider';
 export * from './tenant-context';

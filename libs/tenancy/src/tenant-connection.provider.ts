@@ -1,23 +1,24 @@
-import { Inject, Injectable, Scope } from '@nestjs/common';
+import { createParamDecorator, Inject, Injectable, Scope } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { Request } from 'express';
 import { EntityManager } from 'typeorm';
-import { principalOf } from '@cascade/auth';
+import { findPrincipal } from '@cascade/auth';
+import { ContextSlot, findRequestContext, requestContext } from '@cascade/core';
 import { ScopedTransaction, TransactionRunner, TransactionScope } from '@cascade/database';
 import { findTenantContext } from './tenant-context';
 
-const TX = Symbol('cascade.transaction');
+const CONNECTION = new ContextSlot<TenantConnection>('tenant connection');
 
-/** The transaction a request opened, if any: the interceptor commits or rolls it back. */
-export function transactionOf(req: Request): ScopedTransaction | undefined {
-  return (req as unknown as Record<symbol, ScopedTransaction | undefined>)[TX];
-}
+/** Reads change nothing: their COMMIT need not hold up the response (see ScopedTransaction). */
+const READ_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * The request's ONE database connection, in ONE transaction, under the tenant's role and id
- * (or the platform role for platform routes). Request-scoped and kept at the edge: controllers
- * inject it and hand its manager to singleton services. Nothing is taken from the pool until
- * the first query; a client that disconnects mid-request gets its transaction rolled back.
+ * (or the platform role for platform routes). Request-scoped, but resolved once per request at
+ * the edge (TransactionInterceptor) and handed on through the request context, so its scope does
+ * not bubble into controllers and services: they are singletons and receive it with `@Tx()`.
+ * Nothing is taken from the pool until the first query; a client that disconnects mid-request
+ * gets its transaction rolled back.
  */
 @Injectable({ scope: Scope.REQUEST })
 export class TenantConnection {
@@ -42,11 +43,15 @@ export class TenantConnection {
     return this.transaction().actAsTenant(tenantId);
   }
 
+  /** The transaction, once the request has used the connection (the interceptor ends it). */
+  get transactionIfStarted(): ScopedTransaction | undefined {
+    return this.tx;
+  }
+
   private transaction(): ScopedTransaction {
     if (this.tx) return this.tx;
     const tx = this.runner.begin(this.scope());
     this.tx = tx;
-    (this.req as unknown as Record<symbol, ScopedTransaction>)[TX] = tx;
     const res = this.req.res;
     if (res) {
       const abandon = () => void tx.rollback();
@@ -57,9 +62,28 @@ export class TenantConnection {
   }
 
   private scope(): TransactionScope {
-    const ctx = findTenantContext(this.req);
-    if (ctx) return { role: 'cascade_tenant', tenantId: ctx.tenant.id };
-    if (principalOf(this.req)?.role === 'platform_admin') return { role: 'cascade_platform' };
+    const readOnly = READ_METHODS.has(this.req.method);
+    const ctx = findTenantContext();
+    if (ctx) return { role: 'cascade_tenant', tenantId: ctx.tenant.id, readOnly };
+    if (findPrincipal()?.role === 'platform_admin') return { role: 'cascade_platform', readOnly };
     throw new Error('No tenant context: the tenant connection is only available to tenant or platform routes');
   }
 }
+
+/** Called once per request at the edge. */
+export function bindTenantConnection(connection: TenantConnection): void {
+  requestContext().set(CONNECTION, connection);
+}
+
+/** The request's connection; throws outside a request (or before the edge bound it). */
+export function currentConnection(): TenantConnection {
+  return requestContext().get(CONNECTION);
+}
+
+/** The transaction this request opened, if it opened one. */
+export function currentTransaction(): ScopedTransaction | undefined {
+  return findRequestContext()?.find(CONNECTION)?.transactionIfStarted;
+}
+
+/** `@Tx() db: TenantConnection` — the request's connection (its manager(), afterCommit(), …). */
+export const Tx = createParamDecorator(() => currentConnection());

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
-import { IS_PUBLIC, PLATFORM_ROUTE, principalOf } from '@cascade/auth';
+import { findPrincipal, IS_PUBLIC, PLATFORM_ROUTE } from '@cascade/auth';
 import { tenantMismatch, tenantRequired, tenantSuspended, unauthorized } from '@cascade/core';
 import { setTenantContext } from './tenant-context';
 import { TenantDirectory } from './tenant-directory.service';
@@ -25,7 +25,7 @@ export class TenantGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     if (this.reflector.getAllAndOverride<boolean>(PLATFORM_ROUTE, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
-    const principal = principalOf(req);
+    const principal = findPrincipal();
     if (!principal) throw unauthorized();
     if (principal.role === 'platform_admin') return true; // the roles guard refuses it
     const hinted = await this.hints.resolve(req);
@@ -33,13 +33,13 @@ export class TenantGuard implements CanActivate {
     if (principal.via === 'gateway') {
       if (!hinted) throw tenantRequired();
       tenant = hinted;
-      setTenantContext(req, { tenant, principal: { ...principal, tenantId: tenant.id } });
+      setTenantContext({ tenant, principal: { ...principal, tenantId: tenant.id } });
     } else {
       tenant = await this.directory.findById(principal.tenantId as string);
       // a token for a tenant that no longer exists proves nothing any more (contract v2: 401)
       if (!tenant) throw unauthorized('Missing, invalid or expired token');
       if (hinted && hinted.id !== tenant.id) throw tenantMismatch();
-      setTenantContext(req, { tenant, principal });
+      setTenantContext({ tenant, principal });
     }
     if (tenant.status === 'suspended') throw tenantSuspended();
     return true;

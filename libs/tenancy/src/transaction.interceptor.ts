@@ -1,22 +1,40 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Optional } from '@nestjs/common';
+import { ContextIdFactory, ModuleRef } from '@nestjs/core';
 import { Request } from 'express';
 import { catchError, concatMap, from, Observable } from 'rxjs';
-import { transactionOf } from './tenant-connection.provider';
+import { COMMIT_PARTICIPANT, CommitParticipant } from './commit-participant';
+import { bindTenantConnection, currentTransaction, TenantConnection } from './tenant-connection.provider';
 
-/** Commits the request's transaction before the response is written; rolls it back on any error. */
+/**
+ * The edge of the database work: resolves the request-scoped TenantConnection once per request
+ * (the only request-scoped provider; controllers and services stay singletons) into the request
+ * context, lets the commit participant (the audit trail) add its statement, commits the request's
+ * transaction before the response is written, and rolls it back on any error.
+ */
 @Injectable()
 export class TransactionInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(COMMIT_PARTICIPANT) private readonly participant?: CommitParticipant,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = context.switchToHttp().getRequest<Request>();
+    const contextId = ContextIdFactory.getByRequest(req);
+    this.moduleRef.registerRequestByContextId(req, contextId);
+    bindTenantConnection(await this.moduleRef.resolve(TenantConnection, contextId, { strict: false }));
     return next.handle().pipe(
       concatMap(async (body: unknown) => {
-        await transactionOf(req)?.commit();
+        const tx = currentTransaction();
+        if (!tx) return body;
+        if (this.participant && !tx.ended) await this.participant.beforeCommit(context, body, tx);
+        await tx.commit();
         return body;
       }),
       catchError((err: unknown) =>
         from(
           (async () => {
-            await transactionOf(req)?.rollback();
+            await currentTransaction()?.rollback();
             throw err;
           })(),
         ),

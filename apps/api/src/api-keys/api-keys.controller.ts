@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
-import { Roles } from '@cascade/auth';
+import { CurrentPrincipal, Principal, Roles } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
 import { Idempotent } from '@cascade/idempotency';
-import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
+import { CurrentTenant, TenantConnection, TenantRecord, Tx } from '@cascade/tenancy';
 import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
 import { UuidPipe } from '../http/validation';
 import { ApiKeysService } from './api-keys.service';
@@ -18,10 +17,7 @@ import { CreateApiKeyDto } from './dto/create-api-key.dto';
 @Controller('api/api-keys')
 @Roles('owner', 'admin')
 export class ApiKeysController {
-  constructor(
-    private readonly db: TenantConnection,
-    private readonly keys: ApiKeysService,
-  ) {}
+  constructor(private readonly keys: ApiKeysService) {}
 
   /** 201 with `secret` — shown this once, never again. */
   @Post()
@@ -32,21 +28,25 @@ export class ApiKeysController {
     jsonBody: true,
     idempotent: true,
   })
-  async create(@Req() req: Request, @Body() dto: CreateApiKeyDto) {
-    const { tenant, principal } = tenantContextOf(req);
-    return this.keys.create(this.db, tenant.id, { id: principal.userId, role: principal.role }, dto);
+  async create(
+    @Body() dto: CreateApiKeyDto,
+    @CurrentTenant() tenant: TenantRecord,
+    @CurrentPrincipal() principal: Principal,
+    @Tx() db: TenantConnection,
+  ) {
+    return this.keys.create(db, tenant.id, { id: principal.userId, role: principal.role }, dto);
   }
 
   @Get()
   @ApiOperationDoc({ summary: 'List API keys (no secrets)', page: ApiKeyResponse })
-  async list(@Req() req: Request, @Query() q: ListQueryDto) {
-    return this.keys.list(this.db, tenantContextOf(req).tenant.id, q.limit, q.cursor);
+  async list(@Query() q: ListQueryDto, @CurrentTenant() tenant: TenantRecord, @Tx() db: TenantConnection) {
+    return this.keys.list(db, tenant.id, q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOperationDoc({ summary: 'Get an API key (no secret)', ok: ApiKeyResponse, ids: { id: 'The API key id' } })
-  async get(@Req() req: Request, @Param('id', UuidPipe) id: string) {
-    return this.keys.get(this.db, tenantContextOf(req).tenant.id, id);
+  async get(@Param('id', UuidPipe) id: string, @CurrentTenant() tenant: TenantRecord, @Tx() db: TenantConnection) {
+    return this.keys.get(db, tenant.id, id);
   }
 
   @Delete(':id')
@@ -56,7 +56,7 @@ export class ApiKeysController {
     noContent: 'Deleted',
     ids: { id: 'The API key id' },
   })
-  async remove(@Req() req: Request, @Param('id', UuidPipe) id: string): Promise<void> {
-    await this.keys.remove(this.db, tenantContextOf(req).tenant.id, id);
+  async remove(@Param('id', UuidPipe) id: string, @CurrentTenant() tenant: TenantRecord, @Tx() db: TenantConnection): Promise<void> {
+    await this.keys.remove(db, tenant.id, id);
   }
 }

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { AuditRepository } from '@cascade/audit';
 import { Roles } from '@cascade/auth';
 import { decodeCursor, toPage } from '@cascade/core';
-import { TenantConnection } from '@cascade/tenancy';
+import { TenantConnection, Tx } from '@cascade/tenancy';
 import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
 import { AuditEventResponse } from './dto/audit-event-response.dto';
 import { AuditQueryDto } from './dto/audit-query.dto';
@@ -12,16 +12,13 @@ import { AuditQueryDto } from './dto/audit-query.dto';
 @ApiTags('audit')
 @Controller('api/audit')
 export class AuditController {
-  constructor(
-    private readonly db: TenantConnection,
-    private readonly events: AuditRepository,
-  ) {}
+  constructor(private readonly events: AuditRepository) {}
 
   @Get()
   @Roles('owner', 'admin')
   @ApiOperationDoc({ summary: 'The tenant’s audit events, newest first (owner, admin)', page: AuditEventResponse, errors: ['forbidden'] })
-  async list(@Query() q: AuditQueryDto) {
-    const rows = await this.events.list(await this.db.manager(), {
+  async list(@Query() q: AuditQueryDto, @Tx() db: TenantConnection) {
+    const rows = await this.events.list(await db.manager(), {
       action: q.action,
       actorId: q.actor_id,
       since: q.since ? new Date(q.since) : undefined,

@@ -3,12 +3,12 @@ import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { describeAudit } from '@cascade/audit';
 import { Public } from '@cascade/auth';
-import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
-import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
+import { currentTenantContext, TenantConnection, Tx } from '@cascade/tenancy';
 import { LoginDto } from './dto/login.dto';
 import { RefreshDto } from './dto/refresh.dto';
-import { TokenPairResponse } from './dto/token-pair-response.dto';
 import { LoginService } from './login.service';
+import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
+import { TokenPairResponse } from './dto/token-pair-response.dto';
 import { SessionsService } from './sessions.service';
 
 @ApiTags('auth')
@@ -17,12 +17,12 @@ export class LoginController {
   constructor(
     private readonly login: LoginService,
     private readonly sessions: SessionsService,
-    private readonly db: TenantConnection,
   ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiHeader({ name: 'X-Tenant-ID', required: false, description: 'Tenant id or slug (or use the tenant subdomain)' })
   @ApiOperationDoc({
     access: 'public',
     summary: 'Sign in with email and password',
@@ -32,7 +32,6 @@ export class LoginController {
     jsonBody: true,
     errors: ['tenant_required', 'unauthorized', 'tenant_suspended', 'tenant_not_found', 'rate_limited'],
   })
-  @ApiHeader({ name: 'X-Tenant-ID', required: false, description: 'Tenant id or slug (or use the tenant subdomain)' })
   run(@Req() req: Request, @Body() dto: LoginDto) {
     return this.login.login(req, dto);
   }
@@ -57,25 +56,25 @@ export class LoginController {
   @Post('logout')
   @HttpCode(204)
   @ApiOperationDoc({ summary: 'End the caller’s sign-in', noContent: 'Its refresh tokens and access tokens are refused from now on' })
-  async logout(@Req() req: Request): Promise<void> {
-    const { tenant, principal } = tenantContextOf(req);
-    describeAudit(req, { action: 'session.logout', resourceType: 'user', resourceId: principal.userId });
+  async logout(@Tx() db: TenantConnection): Promise<void> {
+    const { tenant, principal } = currentTenantContext();
+    describeAudit({ action: 'session.logout', resourceType: 'user', resourceId: principal.userId });
     if (!principal.userId) return; // gateway requests have no sign-in to end
-    const em = await this.db.manager();
+    const em = await db.manager();
     if (principal.sessionId) await this.sessions.endSession(em, tenant.id, principal.userId, principal.sessionId);
     else await this.sessions.endAll(em, tenant.id, principal.userId); // an operator token: no single sign-in to name
-    this.db.afterCommit(() => this.sessions.changed());
+    db.afterCommit(() => this.sessions.changed());
   }
 
   /** Ends every sign-in of the caller. */
   @Post('logout-all')
   @HttpCode(204)
   @ApiOperationDoc({ summary: 'End every sign-in of the caller', noContent: 'Every sign-in of the caller ended' })
-  async logoutAll(@Req() req: Request): Promise<void> {
-    const { tenant, principal } = tenantContextOf(req);
-    describeAudit(req, { action: 'session.logout_all', resourceType: 'user', resourceId: principal.userId });
+  async logoutAll(@Tx() db: TenantConnection): Promise<void> {
+    const { tenant, principal } = currentTenantContext();
+    describeAudit({ action: 'session.logout_all', resourceType: 'user', resourceId: principal.userId });
     if (!principal.userId) return;
-    await this.sessions.endAll(await this.db.manager(), tenant.id, principal.userId);
-    this.db.afterCommit(() => this.sessions.changed());
+    await this.sessions.endAll(await db.manager(), tenant.id, principal.userId);
+    db.afterCommit(() => this.sessions.changed());
   }
 }

@@ -1,14 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiNotModifiedResponse, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { AuditTrail } from '@cascade/audit';
 import { ListQueryDto } from '@cascade/core';
 import { Idempotent, IdempotencyKeys } from '@cascade/idempotency';
-import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
+import { CurrentTenant, currentTenantContext, TenantConnection, TenantRecord, Tx } from '@cascade/tenancy';
+import { ApiNotModifiedResponse, ApiTags } from '@nestjs/swagger';
 import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
-import { UuidPipe } from '../http/validation';
 import { FileResponse } from './dto/file-response.dto';
+import { UuidPipe } from '../http/validation';
 import { FileUploadDto } from './dto/file-upload.dto';
 import { FileView } from './file.view';
 import { FilesService } from './files.service';
@@ -21,7 +21,6 @@ export class FilesController {
   private readonly logger = new Logger('Files');
 
   constructor(
-    private readonly db: TenantConnection,
     private readonly files: FilesService,
     private readonly uploads: FileUploadService,
     private readonly audit: AuditTrail,
@@ -41,7 +40,7 @@ export class FilesController {
     headers: { Location: 'The new file: /api/files/{id}' },
   })
   async upload(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<FileView> {
-    const { tenant, principal } = tenantContextOf(req);
+    const { tenant, principal } = currentTenantContext();
     // Uploads and deletes run short transactions of their own (no request transaction for the
     // audit interceptor to join), so their audit event and their Idempotency-Key answer go into the
     // transaction that commits the change.
@@ -55,14 +54,14 @@ export class FilesController {
 
   @Get()
   @ApiOperationDoc({ summary: 'List files, oldest first', page: FileResponse })
-  async list(@Query() q: ListQueryDto) {
-    return this.files.list(await this.db.manager(), q.limit, q.cursor);
+  async list(@Query() q: ListQueryDto, @Tx() db: TenantConnection) {
+    return this.files.list(await db.manager(), q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOperationDoc({ summary: 'Get a file’s metadata', ok: FileResponse, ids: { id: 'The file id' } })
-  async get(@Param('id', UuidPipe) id: string) {
-    return this.files.get(await this.db.manager(), id);
+  async get(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection) {
+    return this.files.get(await db.manager(), id);
   }
 
   @Get(':id/content')
@@ -80,8 +79,13 @@ export class FilesController {
     ids: { id: 'The file id' },
   })
   @ApiNotModifiedResponse({ description: 'If-None-Match names the current ETag' })
-  async content(@Param('id', UuidPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const tenantId = tenantContextOf(req).tenant.id;
+  async content(
+    @Param('id', UuidPipe) id: string,
+    @CurrentTenant() tenant: TenantRecord,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const tenantId = tenant.id;
     const file = await this.files.describe(tenantId, id);
     const etag = etagOf(file.sha256);
     const cacheHeaders = { ETag: etag, 'Cache-Control': 'private, no-cache' };
@@ -118,7 +122,7 @@ export class FilesController {
     noContent: 'Metadata and bytes are gone; usage.storage_bytes went down by the size',
     ids: { id: 'The file id' },
   })
-  async remove(@Param('id', UuidPipe) id: string, @Req() req: Request): Promise<void> {
-    await this.files.remove(tenantContextOf(req).tenant.id, id, (tx) => this.audit.recordSuccess(req, tx, undefined));
+  async remove(@Param('id', UuidPipe) id: string, @CurrentTenant() tenant: TenantRecord, @Req() req: Request): Promise<void> {
+    await this.files.remove(tenant.id, id, (tx) => this.audit.recordSuccess(req, tx, undefined));
   }
 }

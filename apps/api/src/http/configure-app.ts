@@ -4,7 +4,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Server } from 'node:http';
-import { AppConfig, assignRequestId } from '@cascade/core';
+import { AppConfig, RequestContext, requestIdFor, runInRequestContext } from '@cascade/core';
 import { HttpMetrics } from '@cascade/metrics';
 import { createAppLogger, requestLogMiddleware } from '../lifecycle/app-logger';
 import { answerClientErrors } from './client-error';
@@ -26,10 +26,12 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   answerClientErrors(server);
   express.set('trust proxy', config.trustedProxies.length ? config.trustedProxies : false);
   app.use(lowercaseIds());
-  // Every request gets an id (the caller's X-Request-Id when well-formed), echoed back.
+  // The edge: every request gets its one request context (and an id: the caller's X-Request-Id
+  // when well-formed, echoed back); everything after this runs inside it.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('X-Request-Id', assignRequestId(req));
-    next();
+    const context = new RequestContext(requestIdFor(req));
+    res.setHeader('X-Request-Id', context.requestId);
+    runInRequestContext(context, next);
   });
   app.use(app.get(HttpMetrics).middleware());
   if (config.logRequests) app.use(requestLogMiddleware(createAppLogger(config), config.logFormat));

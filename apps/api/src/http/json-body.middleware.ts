@@ -1,5 +1,5 @@
 import { NextFunction, Request, Response } from 'express';
-import { DomainError, validationFailed } from '@cascade/core';
+import { DomainError, keepRequestContext, validationFailed } from '@cascade/core';
 
 /** Deeper than any body this API takes (resource `data` included); checked before parsing. */
 export const MAX_JSON_DEPTH = 32;
@@ -94,8 +94,10 @@ export function findUnsafeContent(value: unknown): string | null {
  * the nesting depth (before JSON.parse), prototype keys and unpaired surrogates (after).
  */
 export function jsonBody(limitBytes: number) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (!isJson(req) || req.method === 'GET' || req.method === 'HEAD') return next();
+  return (req: Request, _res: Response, nextInRequest: NextFunction) => {
+    if (!isJson(req) || req.method === 'GET' || req.method === 'HEAD') return nextInRequest();
+    // next() is called from the stream's 'end' event: carry the request context over to it.
+    const next = keepRequestContext((err?: unknown) => nextInRequest(err));
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(req.headers['content-type']))?.[1]?.toLowerCase();
     if (charset && charset !== 'utf-8' && charset !== 'utf8') return next(unsupported('JSON bodies must be UTF-8'));
     const declared = Number(req.headers['content-length']);

@@ -1,6 +1,6 @@
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
-import { AppConfig, requestIdOf } from '@cascade/core';
+import { AppConfig, currentRequestId, keepRequestContext } from '@cascade/core';
 import { HttpMetrics } from '@cascade/metrics';
 import { findTenantContext } from '@cascade/tenancy';
 
@@ -24,22 +24,32 @@ export function createAppLogger(config: Pick<AppConfig, 'logFormat' | 'logLevel'
 export function requestLogMiddleware(logger: ConsoleLogger, format: AppConfig['logFormat'] = 'json') {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const line = {
-        request_id: requestIdOf(req),
-        tenant_id: findTenantContext(req)?.tenant.id ?? null,
-        method: req.method,
-        route: HttpMetrics.endpointOf(req),
-        status: res.statusCode,
-        duration_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
-      };
-      // Pretty mode: one readable line (an object would be printed over several lines).
-      logger.log(format === 'json' ? line : prettyRequestLine(line), 'Request');
-    });
+    res.once(
+      'finish',
+      keepRequestContext(() => {
+        const line = {
+          request_id: currentRequestId(),
+          tenant_id: findTenantContext()?.tenant.id ?? null,
+          method: req.method,
+          route: HttpMetrics.endpointOf(req),
+          status: res.statusCode,
+          duration_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+        };
+        // Pretty mode: one readable line (an object would be printed over several lines).
+        logger.log(format === 'json' ? line : prettyRequestLine(line), 'Request');
+      }),
+    );
     next();
   };
 }
 
-export function prettyRequestLine(l: { request_id: string | undefined; tenant_id: string | null; method: string; route: string; status: number; duration_ms: number }): string {
+export function prettyRequestLine(l: {
+  request_id: string | undefined;
+  tenant_id: string | null;
+  method: string;
+  route: string;
+  status: number;
+  duration_ms: number;
+}): string {
   return `${l.method} ${l.route} ${l.status} ${l.duration_ms} ms tenant=${l.tenant_id ?? '-'} id=${l.request_id ?? '-'}`;
 }

@@ -1,17 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
 import { describeAudit } from '@cascade/audit';
 import { PlatformRoute } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
 import { Idempotent } from '@cascade/idempotency';
-import { TenantConnection } from '@cascade/tenancy';
+import { TenantConnection, Tx } from '@cascade/tenancy';
 import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
+import { QuotaResponse } from './dto/quota-response.dto';
+import { TenantResponse } from './dto/tenant-response.dto';
 import { UuidPipe } from '../http/validation';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { QuotaOverridesDto } from './dto/quota-overrides.dto';
-import { QuotaResponse } from './dto/quota-response.dto';
-import { TenantResponse } from './dto/tenant-response.dto';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
 import { TenantsService } from './tenants.service';
 
@@ -19,10 +18,7 @@ import { TenantsService } from './tenants.service';
 @PlatformRoute()
 @Controller('api/tenants')
 export class TenantsController {
-  constructor(
-    private readonly db: TenantConnection,
-    private readonly tenants: TenantsService,
-  ) {}
+  constructor(private readonly tenants: TenantsService) {}
 
   @Post()
   @Idempotent()
@@ -34,20 +30,20 @@ export class TenantsController {
     idempotent: true,
     errors: ['slug_taken'],
   })
-  create(@Body() dto: CreateTenantDto) {
-    return this.tenants.create(this.db, dto);
+  create(@Body() dto: CreateTenantDto, @Tx() db: TenantConnection) {
+    return this.tenants.create(db, dto);
   }
 
   @Get()
   @ApiOperationDoc({ access: 'platform', summary: 'List tenants, oldest first', page: TenantResponse })
-  list(@Query() q: ListQueryDto) {
-    return this.tenants.list(this.db, q.limit, q.cursor);
+  list(@Query() q: ListQueryDto, @Tx() db: TenantConnection) {
+    return this.tenants.list(db, q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOperationDoc({ access: 'platform', summary: 'Get a tenant', ok: TenantResponse, ids: { id: 'The tenant id' } })
-  get(@Param('id', UuidPipe) id: string) {
-    return this.tenants.get(this.db, id);
+  get(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection) {
+    return this.tenants.get(db, id);
   }
 
   @Patch(':id')
@@ -59,15 +55,15 @@ export class TenantsController {
     jsonBody: true,
     errors: ['conflict', 'feature_not_enabled'],
   })
-  update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateTenantDto, @Req() req: Request) {
-    if (dto.status) describeAudit(req, { action: dto.status === 'suspended' ? 'tenant.suspend' : 'tenant.reactivate' });
-    return this.tenants.update(this.db, id, dto);
+  update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateTenantDto, @Tx() db: TenantConnection) {
+    if (dto.status) describeAudit({ action: dto.status === 'suspended' ? 'tenant.suspend' : 'tenant.reactivate' });
+    return this.tenants.update(db, id, dto);
   }
 
   @Get(':id/quota')
   @ApiOperationDoc({ access: 'platform', summary: 'A tenant’s effective quota and usage', ok: QuotaResponse, ids: { id: 'The tenant id' } })
-  getQuota(@Param('id', UuidPipe) id: string) {
-    return this.tenants.getQuota(this.db, id);
+  getQuota(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection) {
+    return this.tenants.getQuota(db, id);
   }
 
   @Put(':id/quota')
@@ -79,9 +75,9 @@ export class TenantsController {
     ids: { id: 'The tenant id' },
     jsonBody: true,
   })
-  putQuota(@Param('id', UuidPipe) id: string, @Body() dto: QuotaOverridesDto, @Req() req: Request) {
-    describeAudit(req, { action: 'tenant.quota_update' });
-    return this.tenants.putQuota(this.db, id, dto);
+  putQuota(@Param('id', UuidPipe) id: string, @Body() dto: QuotaOverridesDto, @Tx() db: TenantConnection) {
+    describeAudit({ action: 'tenant.quota_update' });
+    return this.tenants.putQuota(db, id, dto);
   }
 
   @Delete(':id')
@@ -92,9 +88,9 @@ export class TenantsController {
     noContent: 'Deleted',
     ids: { id: 'The tenant id' },
   })
-  async remove(@Param('id', UuidPipe) id: string, @Req() req: Request): Promise<void> {
+  async remove(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection): Promise<void> {
     // Every row of the tenant goes, its audit trail included: the deletion itself is logged.
-    describeAudit(req, { tenantGone: true });
-    await this.tenants.remove(this.db, id);
+    describeAudit({ tenantGone: true });
+    await this.tenants.remove(db, id);
   }
 }

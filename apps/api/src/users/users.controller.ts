@@ -1,32 +1,28 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
 import { describeAudit } from '@cascade/audit';
 import { Roles, TenantRole } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
 import { Idempotent } from '@cascade/idempotency';
-import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
+import { currentTenantContext, TenantConnection, Tx } from '@cascade/tenancy';
 import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
+import { UserResponse } from './dto/user-response.dto';
 import { UuidPipe } from '../http/validation';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
-import { UserResponse } from './dto/user-response.dto';
 import { Actor } from './user-change.policy';
 import { UsersService } from './users.service';
 
 /** The caller as the policy sees them: the user as stored now (the registry judged the token). */
-export function actorOf(req: Request): { tenantId: string; actor: Actor } {
-  const { tenant, principal } = tenantContextOf(req);
+export function currentActor(): { tenantId: string; actor: Actor } {
+  const { tenant, principal } = currentTenantContext();
   return { tenantId: tenant.id, actor: { id: principal.userId, role: principal.role as TenantRole } };
 }
 
 @ApiTags('users')
 @Controller('api/users')
 export class UsersController {
-  constructor(
-    private readonly db: TenantConnection,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly users: UsersService) {}
 
   @Post()
   @Idempotent()
@@ -39,20 +35,20 @@ export class UsersController {
     idempotent: true,
     errors: ['forbidden', 'email_taken', 'quota_exceeded'],
   })
-  async create(@Req() req: Request, @Body() dto: CreateUserDto) {
-    return this.users.create(await this.db.manager(), dto, actorOf(req).actor);
+  async create(@Body() dto: CreateUserDto, @Tx() db: TenantConnection) {
+    return this.users.create(await db.manager(), dto, currentActor().actor);
   }
 
   @Get()
   @ApiOperationDoc({ summary: 'List the tenant’s users, oldest first', page: UserResponse })
-  async list(@Query() q: ListQueryDto) {
-    return this.users.list(await this.db.manager(), q.limit, q.cursor);
+  async list(@Query() q: ListQueryDto, @Tx() db: TenantConnection) {
+    return this.users.list(await db.manager(), q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOperationDoc({ summary: 'Get a user', ok: UserResponse, ids: { id: 'The user id' } })
-  async get(@Param('id', UuidPipe) id: string) {
-    return this.users.get(await this.db.manager(), id);
+  async get(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection) {
+    return this.users.get(await db.manager(), id);
   }
 
   /** Anyone may change their own email/password; the rest follows UserChangePolicy. */
@@ -66,9 +62,9 @@ export class UsersController {
     jsonBody: true,
     errors: ['forbidden', 'email_taken'],
   })
-  async update(@Req() req: Request, @Param('id', UuidPipe) id: string, @Body() dto: UpdateUserDto) {
-    const { tenantId, actor } = actorOf(req);
-    return this.users.update(this.db, tenantId, actor, id, dto);
+  async update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateUserDto, @Tx() db: TenantConnection) {
+    const { tenantId, actor } = currentActor();
+    return this.users.update(db, tenantId, actor, id, dto);
   }
 
   @Delete(':id')
@@ -80,9 +76,9 @@ export class UsersController {
     ids: { id: 'The user id' },
     errors: ['forbidden'],
   })
-  async remove(@Req() req: Request, @Param('id', UuidPipe) id: string): Promise<void> {
-    const { tenantId, actor } = actorOf(req);
-    await this.users.remove(this.db, tenantId, actor, id);
+  async remove(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection): Promise<void> {
+    const { tenantId, actor } = currentActor();
+    await this.users.remove(db, tenantId, actor, id);
   }
 
   /** Ends every sign-in of the user: their refresh tokens die and their access tokens are refused. */
@@ -95,9 +91,9 @@ export class UsersController {
     ids: { id: 'The user id' },
     errors: ['forbidden'],
   })
-  async endSessions(@Req() req: Request, @Param('id', UuidPipe) id: string): Promise<void> {
-    const { tenantId, actor } = actorOf(req);
-    describeAudit(req, { action: 'session.end_all', resourceType: 'user', resourceId: id });
-    await this.users.endSessions(this.db, tenantId, actor, id);
+  async endSessions(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection): Promise<void> {
+    const { tenantId, actor } = currentActor();
+    describeAudit({ action: 'session.end_all', resourceType: 'user', resourceId: id });
+    await this.users.endSessions(db, tenantId, actor, id);
   }
 }

@@ -1,22 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
+import { CurrentPrincipal, Principal } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
 import { Idempotent } from '@cascade/idempotency';
-import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
+import { TenantConnection, Tx } from '@cascade/tenancy';
 import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
+import { WorkroomResponse } from './dto/workroom-response.dto';
 import { UuidPipe } from '../http/validation';
 import { CreateWorkroomDto } from './dto/create-workroom.dto';
-import { WorkroomResponse } from './dto/workroom-response.dto';
 import { WorkroomsService } from './workrooms.service';
 
 @ApiTags('workrooms')
 @Controller('api/workrooms')
 export class WorkroomsController {
-  constructor(
-    private readonly db: TenantConnection,
-    private readonly workrooms: WorkroomsService,
-  ) {}
+  constructor(private readonly workrooms: WorkroomsService) {}
 
   @Post()
   @Idempotent()
@@ -27,26 +24,26 @@ export class WorkroomsController {
     idempotent: true,
     errors: ['quota_exceeded'],
   })
-  async create(@Body() dto: CreateWorkroomDto, @Req() req: Request) {
-    return this.workrooms.create(await this.db.manager(), dto.name, tenantContextOf(req).principal.userId);
+  async create(@Body() dto: CreateWorkroomDto, @CurrentPrincipal() principal: Principal, @Tx() db: TenantConnection) {
+    return this.workrooms.create(await db.manager(), dto.name, principal.userId);
   }
 
   @Get()
   @ApiOperationDoc({ summary: 'List workrooms, oldest first', page: WorkroomResponse })
-  async list(@Query() q: ListQueryDto) {
-    return this.workrooms.list(await this.db.manager(), q.limit, q.cursor);
+  async list(@Query() q: ListQueryDto, @Tx() db: TenantConnection) {
+    return this.workrooms.list(await db.manager(), q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOperationDoc({ summary: 'Get a workroom', ok: WorkroomResponse, ids: { id: 'The workroom id' } })
-  async get(@Param('id', UuidPipe) id: string) {
-    return this.workrooms.get(await this.db.manager(), id);
+  async get(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection) {
+    return this.workrooms.get(await db.manager(), id);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperationDoc({ summary: 'Delete a workroom', noContent: 'Deleted; usage.workrooms went down by one', ids: { id: 'The workroom id' } })
-  async remove(@Param('id', UuidPipe) id: string): Promise<void> {
-    await this.workrooms.remove(await this.db.manager(), id);
+  async remove(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection): Promise<void> {
+    await this.workrooms.remove(await db.manager(), id);
   }
 }
