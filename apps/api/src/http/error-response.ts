@@ -92,6 +92,20 @@ export function toErrorResponse(err: unknown): { body: ErrorBody; headers: Recor
       unexpected: true,
     };
   }
+  // A deadlock or serialization failure (SQLSTATE 40P01 / 40001): two requests changed the same rows
+  // at once (e.g. a tenant deleted while one of its users is edited) and PostgreSQL rolled this one
+  // back whole. Nothing was written; the same request is expected to succeed when sent again.
+  if (e.code === '40P01' || e.code === '40001') {
+    return {
+      body: {
+        statusCode: 409,
+        error: 'conflict',
+        message: 'A concurrent change to the same data won; nothing was written, retry the request',
+      },
+      headers: { 'Retry-After': '1' },
+      unexpected: false,
+    };
+  }
   // SQLSTATE class 22 (data exception: NUL bytes, out-of-range numbers…) is the caller's input.
   if (typeof e.code === 'string' && e.code.startsWith('22')) {
     return {
