@@ -43,6 +43,17 @@ const STALE_AFTER_MS = 5000;
 const CLOCK_SKEW_S = 60;
 
 /**
+ * The feed poll: every tenant's recent changes, read by the platform role (policy
+ * platform_feed_read). DELIBERATELY CROSS-TENANT — the one statement on a tenant table without a
+ * `tenant_id = $n`, on the allow-list of test/setup/tenant-predicate.setup.ts. It runs once a second
+ * per replica, off the request path; on Citus it asks every shard (docs/citus.md).
+ */
+export const PRINCIPAL_FEED_SQL = `SELECT tenant_id, user_id, kind, role, epoch, session_id, id::text AS id, extract(epoch FROM at) * 1000 AS at_ms
+   FROM cascade.principal_changes
+  WHERE at > coalesce(to_timestamp($1::float8 / 1000), now() - make_interval(secs => $2::float8 / 1000))
+  ORDER BY id`;
+
+/**
  * The ONE place that decides, per request, who the caller is NOW — the token proves a sign-in,
  * not a frozen grant of rights. It follows the principal change feed (cascade.principal_changes,
  * written in the same transaction as each change) in process: read once a second, at once when
@@ -139,14 +150,7 @@ export class PrincipalRegistry implements OnApplicationBootstrap, OnModuleDestro
     // with an earlier timestamp is still read. Applying a change twice changes nothing.
     const since = this.dbNowMs ? this.dbNowMs - this.config.dbStatementTimeoutMs - 5000 : null;
     const { rows, nowMs, revokedBefore } = await this.runner.run({ role: 'cascade_platform' }, async (em) => {
-      const { rows: feed } = await sql<FeedRow>(
-        em,
-        `SELECT tenant_id, user_id, kind, role, epoch, session_id, id::text AS id, extract(epoch FROM at) * 1000 AS at_ms
-           FROM cascade.principal_changes
-          WHERE at > coalesce(to_timestamp($1::float8 / 1000), now() - make_interval(secs => $2::float8 / 1000))
-          ORDER BY id`,
-        [since, this.windowMs],
-      );
+      const { rows: feed } = await sql<FeedRow>(em, PRINCIPAL_FEED_SQL, [since, this.windowMs]);
       const {
         rows: [meta],
       } = await sql<{ now_ms: string; revoked_before: string | null }>(

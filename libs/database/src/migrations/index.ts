@@ -5,6 +5,7 @@ import { ImportKeys1730000000300 } from './1730000000300-import-keys';
 import { Sessions1730000000400 } from './1730000000400-sessions';
 import { CacheGeneration1730000000420 } from './1730000000420-cache-generation';
 import { IdempotencyKeys1730000000500 } from './1730000000500-idempotency-keys';
+import { CitusPolicyForm1730000000700 } from './1730000000700-citus-policy-form';
 
 /** The ordered, versioned chain. Append only: a released migration is never edited. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Sessions1730000000400,
   CacheGeneration1730000000420,
   IdempotencyKeys1730000000500,
+  CitusPolicyForm1730000000700,
 ];
