@@ -1,5 +1,6 @@
-import { Controller, Module, Post, Query } from '@nestjs/common';
-import { TenantConnection } from '@cascade/tenancy';
+import { Controller, Module, Post, Query, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
 import { ResourcesModule } from '../../apps/api/src/resources/resources.module';
 import { ResourcesService } from '../../apps/api/src/resources/resources.service';
 
@@ -12,14 +13,14 @@ export class FailingController {
   ) {}
 
   @Post('write-then-fail')
-  async writeThenFail(@Query('name') name: string): Promise<never> {
-    await this.resources.create(await this.db.manager(), { name }, null);
+  async writeThenFail(@Query('name') name: string, @Req() req: Request): Promise<never> {
+    await this.resources.create(await this.db.manager(), tenantContextOf(req).tenant.id, { name }, null);
     throw new Error(`boom: SELECT secret FROM cascade.resources WHERE name = '${name}'`);
   }
 
   @Post('write-then-wait')
-  async writeThenWait(@Query('name') name: string, @Query('ms') ms: string) {
-    const created = await this.resources.create(await this.db.manager(), { name }, null);
+  async writeThenWait(@Query('name') name: string, @Query('ms') ms: string, @Req() req: Request) {
+    const created = await this.resources.create(await this.db.manager(), tenantContextOf(req).tenant.id, { name }, null);
     await new Promise((r) => setTimeout(r, Number(ms)));
     return created;
   }

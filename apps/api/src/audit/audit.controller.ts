@@ -1,9 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Request } from 'express';
 import { AuditRepository } from '@cascade/audit';
 import { Roles } from '@cascade/auth';
 import { decodeCursor, toPage } from '@cascade/core';
-import { TenantConnection } from '@cascade/tenancy';
+import { TenantConnection, tenantContextOf } from '@cascade/tenancy';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
 /** The tenant's own audit trail, newest first. Read-only: no route changes or deletes events. */
@@ -18,8 +19,8 @@ export class AuditController {
 
   @Get()
   @Roles('owner', 'admin')
-  async list(@Query() q: AuditQueryDto) {
-    const rows = await this.events.list(await this.db.manager(), {
+  async list(@Query() q: AuditQueryDto, @Req() req: Request) {
+    const rows = await this.events.list(await this.db.manager(), tenantContextOf(req).tenant.id, {
       action: q.action,
       actorId: q.actor_id,
       since: q.since ? new Date(q.since) : undefined,

@@ -36,7 +36,7 @@ export class CurrentTenantController {
   }
 
   @Get('quota')
-  quota() {
-    return this.tenants.quotaView(this.db);
+  quota(@Req() req: Request) {
+    return this.tenants.quotaView(this.db, tenantContextOf(req).tenant.id);
   }
 }

@@ -61,14 +61,14 @@ export class FilesController {
 
   @Get()
   @ApiOkResponse({ description: '{items: File[], next_cursor}' })
-  async list(@Query() q: ListQueryDto) {
-    return this.files.list(await this.db.manager(), q.limit, q.cursor);
+  async list(@Query() q: ListQueryDto, @Req() req: Request) {
+    return this.files.list(await this.db.manager(), tenantContextOf(req).tenant.id, q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: FileDto })
-  async get(@Param('id', UuidPipe) id: string) {
-    return this.files.get(await this.db.manager(), id);
+  async get(@Param('id', UuidPipe) id: string, @Req() req: Request) {
+    return this.files.get(await this.db.manager(), tenantContextOf(req).tenant.id, id);
   }
 
   @Get(':id/content')

@@ -23,19 +23,20 @@ export class ResourcesController {
   @Post()
   @Idempotent()
   async create(@Body() dto: CreateResourceDto, @Req() req: Request) {
-    return this.resources.create(await this.db.manager(), dto, tenantContextOf(req).principal.userId);
+    const { tenant, principal } = tenantContextOf(req);
+    return this.resources.create(await this.db.manager(), tenant.id, dto, principal.userId);
   }
 
   @Get()
-  async list(@Query() q: ListQueryDto) {
-    return this.resources.list(await this.db.manager(), q.limit, q.cursor);
+  async list(@Query() q: ListQueryDto, @Req() req: Request) {
+    return this.resources.list(await this.db.manager(), tenantContextOf(req).tenant.id, q.limit, q.cursor);
   }
 
   @Get('search')
   @RequiresFeature('advanced_search')
   @ApiOperation({ summary: 'Name prefix search (feature "advanced_search")' })
-  async search(@Query() q: SearchResourcesDto) {
-    return this.resources.search(await this.db.manager(), q.q, q.limit, q.cursor);
+  async search(@Query() q: SearchResourcesDto, @Req() req: Request) {
+    return this.resources.search(await this.db.manager(), tenantContextOf(req).tenant.id, q.q, q.limit, q.cursor);
   }
 
   @Get(':id')

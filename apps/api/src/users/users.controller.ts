@@ -31,17 +31,18 @@ export class UsersController {
   @Idempotent()
   @Roles('owner', 'admin')
   async create(@Req() req: Request, @Body() dto: CreateUserDto) {
-    return this.users.create(await this.db.manager(), dto, actorOf(req).actor);
+    const { tenantId, actor } = actorOf(req);
+    return this.users.create(await this.db.manager(), tenantId, dto, actor);
   }
 
   @Get()
-  async list(@Query() q: ListQueryDto) {
-    return this.users.list(await this.db.manager(), q.limit, q.cursor);
+  async list(@Req() req: Request, @Query() q: ListQueryDto) {
+    return this.users.list(await this.db.manager(), tenantContextOf(req).tenant.id, q.limit, q.cursor);
   }
 
   @Get(':id')
-  async get(@Param('id', UuidPipe) id: string) {
-    return this.users.get(await this.db.manager(), id);
+  async get(@Req() req: Request, @Param('id', UuidPipe) id: string) {
+    return this.users.get(await this.db.manager(), tenantContextOf(req).tenant.id, id);
   }
 
   /** Anyone may change their own email/password; the rest follows UserChangePolicy. */

@@ -20,22 +20,23 @@ export class WorkroomsController {
   @Post()
   @Idempotent()
   async create(@Body() dto: CreateWorkroomDto, @Req() req: Request) {
-    return this.workrooms.create(await this.db.manager(), dto.name, tenantContextOf(req).principal.userId);
+    const { tenant, principal } = tenantContextOf(req);
+    return this.workrooms.create(await this.db.manager(), tenant.id, dto.name, principal.userId);
   }
 
   @Get()
-  async list(@Query() q: ListQueryDto) {
-    return this.workrooms.list(await this.db.manager(), q.limit, q.cursor);
+  async list(@Query() q: ListQueryDto, @Req() req: Request) {
+    return this.workrooms.list(await this.db.manager(), tenantContextOf(req).tenant.id, q.limit, q.cursor);
   }
 
   @Get(':id')
-  async get(@Param('id', UuidPipe) id: string) {
-    return this.workrooms.get(await this.db.manager(), id);
+  async get(@Param('id', UuidPipe) id: string, @Req() req: Request) {
+    return this.workrooms.get(await this.db.manager(), tenantContextOf(req).tenant.id, id);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id', UuidPipe) id: string): Promise<void> {
-    await this.workrooms.remove(await this.db.manager(), id);
+  async remove(@Param('id', UuidPipe) id: string, @Req() req: Request): Promise<void> {
+    await this.workrooms.remove(await this.db.manager(), tenantContextOf(req).tenant.id, id);
   }
 }
