@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The cost of the two policy forms on plain PostgreSQL (docs/citus.md, "What the policy form costs"):
+#   sub-select  tenant_id = (select nullif(current_setting('app.current_tenant', true), ''))::uuid
+#   direct      tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid   (Citus accepts only this)
+# Two identical tables (100 tenants x 2,000 rows), one per form, read under FORCE row-level security
+# by a non-owner role: with the explicit tenant_id predicate the app sends, without it (RLS alone),
+# and a forced sequential scan (the policy evaluated on every row). pgbench, one client,
+# rounds interleaved; prints tps per round and EXPLAIN ANALYZE of each query. Creates and drops its
+# own database and role. Usage: bench/policy-form.sh [postgres://...admin url] [seconds] [rounds]
+set -euo pipefail
+URL="${1:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}}"
+SECS="${2:-8}"
+ROUNDS="${3:-3}"
+DB="cascade_policy_form_$$"
+ROLE="cascade_policy_bench"
+base="${URL%/*}"
+work="$(mktemp -d)"
+cleanup() {
+  psql "$URL" -qX -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  psql "$URL" -qX -c "DROP ROLE IF EXISTS $ROLE" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+psql "$URL" -qX -c "CREATE DATABASE $DB"
+psql "$URL" -qX -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$ROLE') THEN CREATE ROLE $ROLE NOLOGIN; END IF; END \$\$"
+psql "$base/$DB" -qX -v ON_ERROR_STOP=1 <<SQL
+CREATE SCHEMA pf;
+GRANT USAGE ON SCHEMA pf TO $ROLE;
+CREATE TABLE pf.tenants AS SELECT gen_random_uuid() AS id, n FROM generate_series(1, 100) n;
+DO \$\$
+DECLARE form text;
+BEGIN
+  FOREACH form IN ARRAY ARRAY['sub', 'direct'] LOOP
+    EXECUTE format('CREATE TABLE pf.%I (tenant_id uuid NOT NULL, id uuid NOT NULL, name text NOT NULL, data jsonb NOT NULL,
+                      created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),
+                      PRIMARY KEY (tenant_id, id))', form);
+    EXECUTE format('INSERT INTO pf.%I (tenant_id, id, name, data)
+                    SELECT t.id, gen_random_uuid(), ''row '' || g, jsonb_build_object(''n'', g) FROM pf.tenants t, generate_series(1, 2000) g', form);
+    EXECUTE format('ALTER TABLE pf.%I ENABLE ROW LEVEL SECURITY', form);
+    EXECUTE format('ALTER TABLE pf.%I FORCE ROW LEVEL SECURITY', form);
+    EXECUTE format('GRANT SELECT ON pf.%I TO $ROLE', form);
+    EXECUTE format('ANALYZE pf.%I', form);
+  END LOOP;
+END \$\$;
+CREATE POLICY tenant_isolation ON pf.sub USING (tenant_id = (select nullif(current_setting('app.current_tenant', true), ''))::uuid);
+CREATE POLICY tenant_isolation ON pf.direct USING (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);
+SQL
+TENANT="$(psql "$base/$DB" -AtX -c "SELECT id FROM pf.tenants WHERE n = 42")"
+ROW="$(psql "$base/$DB" -AtX -c "SELECT id FROM pf.sub WHERE tenant_id = '$TENANT' ORDER BY id OFFSET 999 LIMIT 1")"
+# the same id in both tables, so both reads return one row
+psql "$base/$DB" -qX -c "UPDATE pf.direct SET id = '$ROW' WHERE (tenant_id, id) = (SELECT tenant_id, id FROM pf.direct WHERE tenant_id = '$TENANT' ORDER BY id OFFSET 999 LIMIT 1)"
+
+KINDS="${KINDS:-byid list byid-rls list-rls scan}"
+query() { # $1 table, $2 kind
+  case "$2" in
+    byid) echo "SELECT id, name, data, created_at, updated_at FROM pf.$1 WHERE tenant_id = '$TENANT' AND id = '$ROW';" ;;
+    list) echo "SELECT id, name, data, created_at, updated_at FROM pf.$1 WHERE tenant_id = '$TENANT' AND id > '00000000-0000-0000-0000-000000000000' ORDER BY id LIMIT 1000;" ;;
+    # the same without the explicit predicate: row-level security alone picks the tenant
+    byid-rls) echo "SELECT id, name, data, created_at, updated_at FROM pf.$1 WHERE id = '$ROW';" ;;
+    list-rls) echo "SELECT id, name, data, created_at, updated_at FROM pf.$1 WHERE id > '00000000-0000-0000-0000-000000000000' ORDER BY id LIMIT 1000;" ;;
+    # worst case: no index usable, the policy is a filter on each of the 200,000 rows
+    scan) echo "SELECT count(*) FROM pf.$1;" ;;
+  esac
+}
+prelude() { # $1 kind
+  echo "BEGIN;"; echo "SET LOCAL ROLE $ROLE;"; echo "SET LOCAL app.current_tenant = '$TENANT';"
+  if [ "$1" = scan ]; then echo "SET LOCAL enable_indexscan = off;"; echo "SET LOCAL enable_bitmapscan = off;"; echo "SET LOCAL enable_indexonlyscan = off;"; fi
+}
+for t in sub direct; do
+  for q in $KINDS; do
+    { prelude "$q"; query "$t" "$q"; echo "COMMIT;"; } > "$work/$t-$q.sql"
+  done
+done
+
+for q in $KINDS; do
+  for t in sub direct; do
+    echo "== EXPLAIN ANALYZE $q, $t form"
+    { prelude "$q"; echo "EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) $(query "$t" "$q")"; echo "COMMIT;"; } |
+      psql "$base/$DB" -qX | grep -v '^ *$'
+  done
+done
+
+echo "== pgbench: tps, one client, ${SECS}s per run, -M prepared"
+for round in $(seq 1 "$ROUNDS"); do
+  for q in $KINDS; do
+    for t in sub direct; do
+      tps="$(pgbench -n -M prepared -c 1 -j 1 -T "$SECS" -f "$work/$t-$q.sql" "$base/$DB" 2>/dev/null | awk '/^tps/ {print $3}')"
+      echo "round $round  $q  $t  $tps"
+    done
+  done
+done
