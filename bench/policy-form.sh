@@ -35,11 +35,18 @@ BEGIN
     EXECUTE format('CREATE TABLE pf.%I (tenant_id uuid NOT NULL, id uuid NOT NULL, name text NOT NULL, data jsonb NOT NULL,
                       created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),
                       PRIMARY KEY (tenant_id, id))', form);
-    EXECUTE format('INSERT INTO pf.%I (tenant_id, id, name, data)
-                    SELECT t.id, gen_random_uuid(), ''row '' || g, jsonb_build_object(''n'', g) FROM pf.tenants t, generate_series(1, 2000) g', form);
+    -- the same rows in the same physical order in both tables, so only the policy differs
+    IF form = 'sub' THEN
+      INSERT INTO pf.sub (tenant_id, id, name, data)
+      SELECT t.id, gen_random_uuid(), 'row ' || g, jsonb_build_object('n', g) FROM pf.tenants t, generate_series(1, 2000) g;
+    ELSE
+      INSERT INTO pf.direct SELECT * FROM pf.sub ORDER BY ctid;
+    END IF;
     EXECUTE format('ALTER TABLE pf.%I ENABLE ROW LEVEL SECURITY', form);
     EXECUTE format('ALTER TABLE pf.%I FORCE ROW LEVEL SECURITY', form);
     EXECUTE format('GRANT SELECT ON pf.%I TO $ROLE', form);
+    -- statistics from every row (not a random sample), so both tables get the same plans
+    SET LOCAL default_statistics_target = 1000;
     EXECUTE format('ANALYZE pf.%I', form);
   END LOOP;
 END \$\$;
@@ -48,8 +55,6 @@ CREATE POLICY tenant_isolation ON pf.direct USING (tenant_id = nullif(current_se
 SQL
 TENANT="$(psql "$base/$DB" -AtX -c "SELECT id FROM pf.tenants WHERE n = 42")"
 ROW="$(psql "$base/$DB" -AtX -c "SELECT id FROM pf.sub WHERE tenant_id = '$TENANT' ORDER BY id OFFSET 999 LIMIT 1")"
-# the same id in both tables, so both reads return one row
-psql "$base/$DB" -qX -c "UPDATE pf.direct SET id = '$ROW' WHERE (tenant_id, id) = (SELECT tenant_id, id FROM pf.direct WHERE tenant_id = '$TENANT' ORDER BY id OFFSET 999 LIMIT 1)"
 
 KINDS="${KINDS:-byid list byid-rls list-rls scan}"
 query() { # $1 table, $2 kind
@@ -80,6 +85,36 @@ for q in $KINDS; do
       psql "$base/$DB" -qX | grep -v '^ *$'
   done
 done
+
+echo "== in-server loop: mean execution time per statement, the two forms alternating every iteration"
+{ prelude byid; cat <<SQL
+DO \$\$
+DECLARE t0 timestamptz; sub_byid interval := '0'; dir_byid interval := '0'; sub_list interval := '0'; dir_list interval := '0';
+BEGIN
+  FOR i IN 1..${LOOPS:-4000} LOOP
+    IF i % 2 = 0 THEN
+      t0 := clock_timestamp(); PERFORM array_agg(q) FROM ($(query sub byid | tr -d ';')) q; sub_byid := sub_byid + (clock_timestamp() - t0);
+    END IF;
+    t0 := clock_timestamp(); PERFORM array_agg(q) FROM ($(query direct byid | tr -d ';')) q; dir_byid := dir_byid + (clock_timestamp() - t0);
+    IF i % 2 = 1 THEN
+      t0 := clock_timestamp(); PERFORM array_agg(q) FROM ($(query sub byid | tr -d ';')) q; sub_byid := sub_byid + (clock_timestamp() - t0);
+    END IF;
+  END LOOP;
+  FOR i IN 1..${LOOPS:-4000} / 20 LOOP
+    IF i % 2 = 0 THEN
+      t0 := clock_timestamp(); PERFORM array_agg(q) FROM ($(query sub list | tr -d ';')) q; sub_list := sub_list + (clock_timestamp() - t0);
+    END IF;
+    t0 := clock_timestamp(); PERFORM array_agg(q) FROM ($(query direct list | tr -d ';')) q; dir_list := dir_list + (clock_timestamp() - t0);
+    IF i % 2 = 1 THEN
+      t0 := clock_timestamp(); PERFORM array_agg(q) FROM ($(query sub list | tr -d ';')) q; sub_list := sub_list + (clock_timestamp() - t0);
+    END IF;
+  END LOOP;
+  RAISE NOTICE 'by-id read:      sub-select % us, direct % us', round(extract(epoch FROM sub_byid) * 1e6 / ${LOOPS:-4000}, 1), round(extract(epoch FROM dir_byid) * 1e6 / ${LOOPS:-4000}, 1);
+  RAISE NOTICE '1,000-row page:  sub-select % us, direct % us', round(extract(epoch FROM sub_list) * 1e6 / (${LOOPS:-4000} / 20), 1), round(extract(epoch FROM dir_list) * 1e6 / (${LOOPS:-4000} / 20), 1);
+END \$\$;
+COMMIT;
+SQL
+} | psql "$base/$DB" -qX 2>&1 | sed 's/^.*NOTICE: *//'
 
 echo "== pgbench: tps, one client, ${SECS}s per run, -M prepared"
 for round in $(seq 1 "$ROUNDS"); do
