@@ -118,8 +118,10 @@ SQL
 
 echo "== pgbench: tps, one client, ${SECS}s per run, -M prepared"
 for round in $(seq 1 "$ROUNDS"); do
+  order="sub direct"
+  [ $((round % 2)) -eq 0 ] && order="direct sub" # alternate which form goes first
   for q in $KINDS; do
-    for t in sub direct; do
+    for t in $order; do
       tps="$(pgbench -n -M prepared -c 1 -j 1 -T "$SECS" -f "$work/$t-$q.sql" "$base/$DB" 2>/dev/null | awk '/^tps/ {print $3}')"
       echo "round $round  $q  $t  $tps"
     done

@@ -66,10 +66,11 @@ export class FilesRepository {
   }
 
   async findReady(em: EntityManager, tenantId: string, id: string): Promise<FileRow | null> {
-    const { rows } = await sql<FileRow>(em, `SELECT ${FILE_COLUMNS} FROM cascade.files WHERE tenant_id = $1 AND id = $2 AND status = 'ready'`, [
-      tenantId,
-      id,
-    ]);
+    const { rows } = await sql<FileRow>(
+      em,
+      `SELECT ${FILE_COLUMNS} FROM cascade.files WHERE tenant_id = $1 AND id = $2 AND status = 'ready'`,
+      [tenantId, id],
+    );
     return rows[0] ?? null;
   }
 

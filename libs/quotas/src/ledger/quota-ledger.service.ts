@@ -48,9 +48,11 @@ export class QuotaLedger {
     );
     if (reserved.rowCount === 1) return this.observe(resource, reserved.rows[0]);
     const [row] = (
-      await sql<{ tenant_id: string; limit: string }>(em, `SELECT tenant_id, ${limit} AS "limit" FROM cascade.tenant_quotas WHERE tenant_id = $1`, [
-        tenantId,
-      ])
+      await sql<{ tenant_id: string; limit: string }>(
+        em,
+        `SELECT tenant_id, ${limit} AS "limit" FROM cascade.tenant_quotas WHERE tenant_id = $1`,
+        [tenantId],
+      )
     ).rows;
     if (!row) throw new Error('Tenant has no quota row (tenant context missing?)');
     this.denied.inc({ tenant_id: this.labels.label(row.tenant_id), resource });

@@ -31,7 +31,15 @@ function toLimits(row: Record<string, unknown>): QuotaRow {
 
 /** Bind values in LIMIT_COLUMNS order. */
 function limitParams(l: QuotaLimits): unknown[] {
-  return [l.max_users, l.max_storage_bytes, l.max_api_calls_per_minute, l.max_concurrent_requests, l.max_workrooms, l.custom_domain_allowed, l.features];
+  return [
+    l.max_users,
+    l.max_storage_bytes,
+    l.max_api_calls_per_minute,
+    l.max_concurrent_requests,
+    l.max_workrooms,
+    l.custom_domain_allowed,
+    l.features,
+  ];
 }
 
 /**

@@ -58,9 +58,11 @@ export class ImportRepository {
   }
 
   async findImport(em: EntityManager, tenantId: string): Promise<TenantImportRow | null> {
-    const { rows } = await sql<TenantImportRow>(em, `SELECT external_id, settings, completed_at FROM cascade.tenant_imports WHERE tenant_id = $1`, [
-      tenantId,
-    ]);
+    const { rows } = await sql<TenantImportRow>(
+      em,
+      `SELECT external_id, settings, completed_at FROM cascade.tenant_imports WHERE tenant_id = $1`,
+      [tenantId],
+    );
     return rows[0] ?? null;
   }
 
@@ -113,10 +115,11 @@ export class ImportRepository {
 
   /** Which of these ids a row of the collection already has (a record made another way). */
   async takenIds(em: EntityManager, tenantId: string, collection: CollectionName, ids: string[]): Promise<Set<string>> {
-    const { rows } = await sql<{ id: string }>(em, `SELECT id FROM ${COLLECTION_TABLES[collection]} WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
-      tenantId,
-      ids,
-    ]);
+    const { rows } = await sql<{ id: string }>(
+      em,
+      `SELECT id FROM ${COLLECTION_TABLES[collection]} WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+      [tenantId, ids],
+    );
     return new Set(rows.map((r) => r.id));
   }
 
