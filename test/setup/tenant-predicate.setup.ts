@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { PRINCIPAL_FEED_SQL } from '../../libs/auth/src/sessions/principal-registry';
+import { PRINCIPAL_FEED_SQL } from '../../libs/auth/src/sessions/principal-feed-sql';
 import { tenantPredicateProblems } from '../support/tenant-predicate';
 
 /**

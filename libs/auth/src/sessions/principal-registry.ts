@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig, unauthorized, unavailable } from '@cascade/core'
 import { sql, TransactionRunner } from '@cascade/database';
 import { Principal, Role, TenantRole } from '../principal';
 import { PRINCIPAL_NUDGE, PrincipalNudge } from './principal-nudge';
+import { PRINCIPAL_FEED_SQL } from './principal-feed-sql';
 
 /** What a verified access token claims (signature, exp, shape already checked). */
 export interface AccessClaims {
@@ -41,17 +42,6 @@ const POLL_MS = 1000;
 /** Past this without a successful poll, tokens are not trusted: 503 rather than stale rights. */
 const STALE_AFTER_MS = 5000;
 const CLOCK_SKEW_S = 60;
-
-/**
- * The feed poll: every tenant's recent changes, read by the platform role (policy
- * platform_feed_read). DELIBERATELY CROSS-TENANT — the one statement on a tenant table without a
- * `tenant_id = $n`, on the allow-list of test/setup/tenant-predicate.setup.ts. It runs once a second
- * per replica, off the request path; on Citus it asks every shard (docs/citus.md).
- */
-export const PRINCIPAL_FEED_SQL = `SELECT tenant_id, user_id, kind, role, epoch, session_id, id::text AS id, extract(epoch FROM at) * 1000 AS at_ms
-   FROM cascade.principal_changes
-  WHERE at > coalesce(to_timestamp($1::float8 / 1000), now() - make_interval(secs => $2::float8 / 1000))
-  ORDER BY id`;
 
 /**
  * The ONE place that decides, per request, who the caller is NOW — the token proves a sign-in,
