@@ -10,6 +10,8 @@ module.exports = {
   moduleNameMapper: { '^@cascade/(.*)$': '<rootDir>/libs/$1/src' },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  // Each test file fails when the app sent a statement on a tenant table without tenant_id.
+  setupFilesAfterEnv: ['<rootDir>/test/setup/tenant-predicate.setup.ts'],
   testTimeout: 60000,
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
 };

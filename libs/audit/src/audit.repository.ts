@@ -35,15 +35,15 @@ export class AuditRepository {
   }
 
   /** Newest first; ids are time-ordered, so the cursor is the last id seen. */
-  async list(em: EntityManager, f: AuditFilter): Promise<AuditView[]> {
+  async list(em: EntityManager, tenantId: string, f: AuditFilter): Promise<AuditView[]> {
     const { rows } = await sql<AuditView>(
       em,
       `SELECT ${VIEW} FROM cascade.audit_events
-        WHERE ($1::text IS NULL OR action = $1) AND ($2::uuid IS NULL OR actor_id = $2)
-          AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
-          AND ($5::uuid IS NULL OR id < $5)
-        ORDER BY id DESC LIMIT $6`,
-      [f.action ?? null, f.actorId ?? null, f.since ?? null, f.until ?? null, f.before ?? null, f.limit],
+        WHERE tenant_id = $1 AND ($2::text IS NULL OR action = $2) AND ($3::uuid IS NULL OR actor_id = $3)
+          AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
+          AND ($6::uuid IS NULL OR id < $6)
+        ORDER BY id DESC LIMIT $7`,
+      [tenantId, f.action ?? null, f.actorId ?? null, f.since ?? null, f.until ?? null, f.before ?? null, f.limit],
     );
     return rows;
   }

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { AuditRepository } from '@cascade/audit';
 import { Roles } from '@cascade/auth';
 import { decodeCursor, toPage } from '@cascade/core';
-import { TenantConnection, Tx } from '@cascade/tenancy';
+import { currentTenantContext, TenantConnection, Tx } from '@cascade/tenancy';
 import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
 import { AuditEventResponse } from './dto/audit-event-response.dto';
 import { AuditQueryDto } from './dto/audit-query.dto';
@@ -18,7 +18,7 @@ export class AuditController {
   @Roles('owner', 'admin')
   @ApiOperationDoc({ summary: 'The tenant’s audit events, newest first (owner, admin)', page: AuditEventResponse, errors: ['forbidden'] })
   async list(@Query() q: AuditQueryDto, @Tx() db: TenantConnection) {
-    const rows = await this.events.list(await db.manager(), {
+    const rows = await this.events.list(await db.manager(), currentTenantContext().tenant.id, {
       action: q.action,
       actorId: q.actor_id,
       since: q.since ? new Date(q.since) : undefined,

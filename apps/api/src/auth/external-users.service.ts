@@ -65,7 +65,7 @@ export class ExternalUsersService implements ExternalUserDirectory {
       [tenantId, identity.issuer, identity.subject],
     );
     if (gone.length) return null;
-    await this.quota.reserve(em, 'users');
+    await this.quota.reserve(em, tenantId, 'users');
     // The provider's email when no other user of the tenant has it (emails are not matched:
     // an unverified provider email must not take over a password user); else a stand-in.
     for (const email of [identity.email, standInEmail(identity)]) {
@@ -80,7 +80,7 @@ export class ExternalUsersService implements ExternalUserDirectory {
       if (rows[0]) return rows[0];
       const raced = await this.find(em, tenantId, identity); // created by a parallel first request
       if (raced) {
-        await this.quota.release(em, 'users');
+        await this.quota.release(em, tenantId, 'users');
         return raced;
       }
     }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { describeAudit } from '@cascade/audit';
 import { Roles } from '@cascade/auth';
-import { CurrentTenant, TenantConnection, TenantRecord, Tx } from '@cascade/tenancy';
+import { CurrentTenant, currentTenantContext, TenantConnection, TenantRecord, Tx } from '@cascade/tenancy';
 import { currentActor } from '../users/users.controller';
 import { UsersService } from '../users/users.service';
 import { TransferOwnershipDto } from './dto/transfer-ownership.dto';
@@ -47,6 +47,6 @@ export class CurrentTenantController {
   @Get('quota')
   @ApiOperationDoc({ summary: 'The tenant’s effective quota and usage', ok: QuotaResponse })
   quota(@Tx() db: TenantConnection) {
-    return this.tenants.quotaView(db);
+    return this.tenants.quotaView(db, currentTenantContext().tenant.id);
   }
 }

@@ -55,13 +55,13 @@ export class FilesController {
   @Get()
   @ApiOperationDoc({ summary: 'List files, oldest first', page: FileResponse })
   async list(@Query() q: ListQueryDto, @Tx() db: TenantConnection) {
-    return this.files.list(await db.manager(), q.limit, q.cursor);
+    return this.files.list(await db.manager(), currentTenantContext().tenant.id, q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOperationDoc({ summary: 'Get a file’s metadata', ok: FileResponse, ids: { id: 'The file id' } })
   async get(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection) {
-    return this.files.get(await db.manager(), id);
+    return this.files.get(await db.manager(), currentTenantContext().tenant.id, id);
   }
 
   @Get(':id/content')

@@ -28,19 +28,19 @@ export class FilesService {
     private readonly reaper: StoredFileReaper,
   ) {}
 
-  async list(em: EntityManager, limit: number, cursor?: string): Promise<Page<FileView>> {
-    return toPage(await this.files.listReadyAfter(em, decodeCursor(cursor), limit + 1), limit, toFileView);
+  async list(em: EntityManager, tenantId: string, limit: number, cursor?: string): Promise<Page<FileView>> {
+    return toPage(await this.files.listReadyAfter(em, tenantId, decodeCursor(cursor), limit + 1), limit, toFileView);
   }
 
-  async get(em: EntityManager, id: string): Promise<FileView> {
-    const row = await this.files.findReady(em, id);
+  async get(em: EntityManager, tenantId: string, id: string): Promise<FileView> {
+    const row = await this.files.findReady(em, tenantId, id);
     if (!row) throw notFound();
     return toFileView(row);
   }
 
   /** Metadata in a transaction of its own that ends before any byte is read. */
   describe(tenantId: string, id: string): Promise<FileView> {
-    return this.runner.run(tenantScope(tenantId), (em) => this.get(em, id));
+    return this.runner.run(tenantScope(tenantId), (em) => this.get(em, tenantId, id));
   }
 
   /** A ready file's bytes. A missing object here is a fault (500), not a 404: the row says it exists. */
@@ -56,9 +56,9 @@ export class FilesService {
    */
   async remove(tenantId: string, id: string, recordSuccess: (tx: ScopedTransaction) => Promise<void>): Promise<void> {
     await this.runner.run(tenantScope(tenantId), async (em, tx) => {
-      const held = await this.files.retire(em, id, FILES_POLICY.leaseSeconds);
+      const held = await this.files.retire(em, tenantId, id, FILES_POLICY.leaseSeconds);
       if (held === null) throw notFound();
-      if (held > 0) await this.ledger.release(em, 'storage_bytes', held);
+      if (held > 0) await this.ledger.release(em, tenantId, 'storage_bytes', held);
       await recordSuccess(tx);
     });
     await this.reaper.reap(tenantId, [id]).catch((err: Error) => {

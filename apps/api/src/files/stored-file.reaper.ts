@@ -23,6 +23,6 @@ export class StoredFileReaper {
       await this.staging.discard(this.staging.pathFor(tenantId, id));
       await this.storage.remove(objectKey(tenantId, id));
     }
-    await this.runner.run({ role: 'cascade_tenant', tenantId }, (em) => this.files.forget(em, ids));
+    await this.runner.run({ role: 'cascade_tenant', tenantId }, (em) => this.files.forget(em, tenantId, ids));
   }
 }

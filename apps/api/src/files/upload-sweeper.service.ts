@@ -95,10 +95,10 @@ export class UploadSweeper implements OnModuleInit, OnModuleDestroy {
       const claims: { tenantId: string; ids: string[]; held: number }[] = [];
       for (const tenantId of tenants) {
         await tx.actAsTenant(tenantId);
-        const claimed = await this.files.claimExpired(em, FILES_POLICY.leaseSeconds, CLAIMS_PER_TENANT);
+        const claimed = await this.files.claimExpired(em, tenantId, FILES_POLICY.leaseSeconds, CLAIMS_PER_TENANT);
         if (!claimed.length) continue;
         const held = claimed.reduce((sum, c) => sum + c.held, 0);
-        if (held > 0) await this.ledger.release(em, 'storage_bytes', held);
+        if (held > 0) await this.ledger.release(em, tenantId, 'storage_bytes', held);
         claims.push({ tenantId, ids: claimed.map((c) => c.id), held });
       }
       return { tenants, claims };

@@ -4,7 +4,7 @@ import { CurrentPrincipal, Principal } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
 import { RequiresFeature } from '@cascade/quotas';
 import { Idempotent } from '@cascade/idempotency';
-import { CurrentTenant, TenantConnection, TenantRecord, Tx } from '@cascade/tenancy';
+import { CurrentTenant, currentTenantContext, TenantConnection, TenantRecord, Tx } from '@cascade/tenancy';
 import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
 import { ResourceResponse } from './dto/resource-response.dto';
 import { UuidPipe } from '../http/validation';
@@ -22,13 +22,13 @@ export class ResourcesController {
   @Idempotent()
   @ApiOperationDoc({ summary: 'Create a resource', created: ResourceResponse, jsonBody: true, idempotent: true })
   async create(@Body() dto: CreateResourceDto, @CurrentPrincipal() principal: Principal, @Tx() db: TenantConnection) {
-    return this.resources.create(await db.manager(), dto, principal.userId);
+    return this.resources.create(await db.manager(), currentTenantContext().tenant.id, dto, principal.userId);
   }
 
   @Get()
   @ApiOperationDoc({ summary: 'List resources, oldest first', page: ResourceResponse })
   async list(@Query() q: ListQueryDto, @Tx() db: TenantConnection) {
-    return this.resources.list(await db.manager(), q.limit, q.cursor);
+    return this.resources.list(await db.manager(), currentTenantContext().tenant.id, q.limit, q.cursor);
   }
 
   @Get('search')
@@ -40,7 +40,7 @@ export class ResourcesController {
     errors: ['feature_not_enabled'],
   })
   async search(@Query() q: SearchResourcesDto, @Tx() db: TenantConnection) {
-    return this.resources.search(await db.manager(), q.q, q.limit, q.cursor);
+    return this.resources.search(await db.manager(), currentTenantContext().tenant.id, q.q, q.limit, q.cursor);
   }
 
   @Get(':id')

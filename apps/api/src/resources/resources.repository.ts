@@ -3,52 +3,62 @@ import { EntityManager } from 'typeorm';
 import { sql, TableReader } from '@cascade/database';
 import { RESOURCE_COLUMNS, ResourceView } from './resource.view';
 
-/** Resources of the current tenant; row-level security scopes every statement. */
+/** Resources of a tenant: every statement names it (tenant_id = $1) and row-level security scopes it too. */
 @Injectable()
 export class ResourcesRepository {
   private readonly reader = new TableReader<ResourceView>('cascade.resources', RESOURCE_COLUMNS);
 
-  async insert(em: EntityManager, r: { id: string; name: string; data: object; createdBy: string | null }): Promise<ResourceView> {
+  async insert(
+    em: EntityManager,
+    tenantId: string,
+    r: { id: string; name: string; data: object; createdBy: string | null },
+  ): Promise<ResourceView> {
     const { rows } = await sql<ResourceView>(
       em,
       `INSERT INTO cascade.resources (tenant_id, id, name, data, created_by)
-       VALUES (current_setting('app.current_tenant')::uuid, $1, $2, $3, $4) RETURNING ${RESOURCE_COLUMNS}`,
-      [r.id, r.name, JSON.stringify(r.data), r.createdBy],
+       VALUES ($1, $2, $3, $4, $5) RETURNING ${RESOURCE_COLUMNS}`,
+      [tenantId, r.id, r.name, JSON.stringify(r.data), r.createdBy],
     );
     return rows[0];
   }
 
-  findById(em: EntityManager, id: string): Promise<ResourceView | null> {
-    return this.reader.byId(em, id);
+  findById(em: EntityManager, tenantId: string, id: string): Promise<ResourceView | null> {
+    return this.reader.byId(em, tenantId, id);
   }
 
-  listAfter(em: EntityManager, afterId: string | undefined, limit: number): Promise<ResourceView[]> {
-    return this.reader.pageAfter(em, afterId, limit);
+  listAfter(em: EntityManager, tenantId: string, afterId: string | undefined, limit: number): Promise<ResourceView[]> {
+    return this.reader.pageAfter(em, tenantId, afterId, limit);
   }
 
   /** Name prefix search (case-insensitive); the pattern's wildcards are escaped, never interpreted. */
-  async searchByNamePrefix(em: EntityManager, prefix: string, afterId: string | undefined, limit: number): Promise<ResourceView[]> {
+  async searchByNamePrefix(
+    em: EntityManager,
+    tenantId: string,
+    prefix: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<ResourceView[]> {
     const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
     const { rows } = await sql<ResourceView>(
       em,
       `SELECT ${RESOURCE_COLUMNS} FROM cascade.resources
-        WHERE name ILIKE $1 || '%' AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3`,
-      [escaped, afterId ?? null, limit],
+        WHERE tenant_id = $1 AND name ILIKE $2 || '%' AND ($3::uuid IS NULL OR id > $3) ORDER BY id LIMIT $4`,
+      [tenantId, escaped, afterId ?? null, limit],
     );
     return rows;
   }
 
-  async update(em: EntityManager, id: string, changes: { name?: string; data?: object }): Promise<ResourceView | null> {
+  async update(em: EntityManager, tenantId: string, id: string, changes: { name?: string; data?: object }): Promise<ResourceView | null> {
     const { rows } = await sql<ResourceView>(
       em,
-      `UPDATE cascade.resources SET name = coalesce($2, name), data = coalesce($3::jsonb, data), updated_at = now()
-        WHERE id = $1 RETURNING ${RESOURCE_COLUMNS}`,
-      [id, changes.name ?? null, changes.data === undefined ? null : JSON.stringify(changes.data)],
+      `UPDATE cascade.resources SET name = coalesce($3, name), data = coalesce($4::jsonb, data), updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 RETURNING ${RESOURCE_COLUMNS}`,
+      [tenantId, id, changes.name ?? null, changes.data === undefined ? null : JSON.stringify(changes.data)],
     );
     return rows[0] ?? null;
   }
 
-  async delete(em: EntityManager, id: string): Promise<boolean> {
-    return (await sql(em, `DELETE FROM cascade.resources WHERE id = $1`, [id])).rowCount > 0;
+  async delete(em: EntityManager, tenantId: string, id: string): Promise<boolean> {
+    return (await sql(em, `DELETE FROM cascade.resources WHERE tenant_id = $1 AND id = $2`, [tenantId, id])).rowCount > 0;
   }
 }

@@ -23,29 +23,29 @@ export class ResourcesService {
     private readonly cache: TenantCache,
   ) {}
 
-  async create(em: EntityManager, dto: CreateResourceDto, createdBy: string | null): Promise<ResourceView> {
-    return this.resources.insert(em, { id: uuidv7(), name: dto.name, data: dto.data ?? {}, createdBy });
+  async create(em: EntityManager, tenantId: string, dto: CreateResourceDto, createdBy: string | null): Promise<ResourceView> {
+    return this.resources.insert(em, tenantId, { id: uuidv7(), name: dto.name, data: dto.data ?? {}, createdBy });
   }
 
   async get(db: TenantConnection, tenantId: string, id: string): Promise<ResourceView> {
     const cached = await this.cache
       .forTenant(tenantId)
-      .read<Cached>(key(id), async () => (await this.resources.findById(await db.manager(), id)) ?? undefined);
+      .read<Cached>(key(id), async () => (await this.resources.findById(await db.manager(), tenantId, id)) ?? undefined);
     if (!cached || 'deleted' in cached) throw notFound();
     return cached;
   }
 
-  async list(em: EntityManager, limit: number, cursor?: string): Promise<Page<ResourceView>> {
-    return toPage(await this.resources.listAfter(em, decodeCursor(cursor), limit + 1), limit, (r) => r);
+  async list(em: EntityManager, tenantId: string, limit: number, cursor?: string): Promise<Page<ResourceView>> {
+    return toPage(await this.resources.listAfter(em, tenantId, decodeCursor(cursor), limit + 1), limit, (r) => r);
   }
 
-  async search(em: EntityManager, prefix: string, limit: number, cursor?: string): Promise<Page<ResourceView>> {
-    return toPage(await this.resources.searchByNamePrefix(em, prefix, decodeCursor(cursor), limit + 1), limit, (r) => r);
+  async search(em: EntityManager, tenantId: string, prefix: string, limit: number, cursor?: string): Promise<Page<ResourceView>> {
+    return toPage(await this.resources.searchByNamePrefix(em, tenantId, prefix, decodeCursor(cursor), limit + 1), limit, (r) => r);
   }
 
   async update(db: TenantConnection, tenantId: string, id: string, dto: UpdateResourceDto): Promise<ResourceView> {
     const em = await db.manager();
-    const updated = await this.resources.update(em, id, dto);
+    const updated = await this.resources.update(em, tenantId, id, dto);
     if (!updated) throw notFound();
     const write = await this.cache.forTenant(tenantId).beginWrite(em, key(id));
     db.afterCommit(() => write.settle<Cached>(updated));
@@ -54,7 +54,7 @@ export class ResourcesService {
 
   async remove(db: TenantConnection, tenantId: string, id: string): Promise<void> {
     const em = await db.manager();
-    if (!(await this.resources.delete(em, id))) throw notFound();
+    if (!(await this.resources.delete(em, tenantId, id))) throw notFound();
     const write = await this.cache.forTenant(tenantId).beginWrite(em, key(id));
     db.afterCommit(() => write.settle<Cached>({ deleted: true }));
   }

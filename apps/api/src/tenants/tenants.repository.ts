@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { sql, TableReader } from '@cascade/database';
+import { sql } from '@cascade/database';
 import { TENANT_COLUMNS, TenantRecord } from '@cascade/tenancy';
 
 /** Tenants, for platform administration (role cascade_platform). */
 @Injectable()
 export class TenantsRepository {
-  private readonly reader = new TableReader<TenantRecord>('cascade.tenants', TENANT_COLUMNS);
-
   async insert(em: EntityManager, t: { id: string; slug: string; name: string; plan: string }): Promise<TenantRecord> {
     const { rows } = await sql<TenantRecord>(
       em,
@@ -17,12 +15,18 @@ export class TenantsRepository {
     return rows[0];
   }
 
-  findById(em: EntityManager, id: string): Promise<TenantRecord | null> {
-    return this.reader.byId(em, id);
+  async findById(em: EntityManager, id: string): Promise<TenantRecord | null> {
+    const { rows } = await sql<TenantRecord>(em, `SELECT ${TENANT_COLUMNS} FROM cascade.tenants WHERE id = $1`, [id]);
+    return rows[0] ?? null;
   }
 
-  listAfter(em: EntityManager, afterId: string | undefined, limit: number): Promise<TenantRecord[]> {
-    return this.reader.pageAfter(em, afterId, limit);
+  async listAfter(em: EntityManager, afterId: string | undefined, limit: number): Promise<TenantRecord[]> {
+    const { rows } = await sql<TenantRecord>(
+      em,
+      `SELECT ${TENANT_COLUMNS} FROM cascade.tenants WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+      [afterId ?? null, limit],
+    );
+    return rows;
   }
 
   async update(

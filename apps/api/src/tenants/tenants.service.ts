@@ -57,8 +57,8 @@ export class TenantsService {
       throw err;
     }
     await db.actAsTenant(tenant.id);
-    await this.quotas.insertQuota(em, this.plans.limits(plan));
-    if (dto.owner) await this.users.create(em, { ...dto.owner, role: 'owner' });
+    await this.quotas.insertQuota(em, tenant.id, this.plans.limits(plan));
+    if (dto.owner) await this.users.create(em, tenant.id, { ...dto.owner, role: 'owner' });
     await this.directory.invalidate(tenant);
     return tenant;
   }
@@ -79,11 +79,11 @@ export class TenantsService {
     await db.actAsTenant(id);
     // One read of the quota row serves both steps; a plan change in the same request decides
     // whether the custom domain is allowed.
-    const quota = dto.plan !== undefined || dto.custom_domain ? await this.requireQuota(db) : undefined;
+    const quota = dto.plan !== undefined || dto.custom_domain ? await this.requireQuota(db, id) : undefined;
     let limits: QuotaLimits | undefined = quota;
     if (quota && dto.plan !== undefined && dto.plan !== before.plan) {
       limits = effectiveLimits(this.plans.limits(this.requirePlan(dto.plan)), quota.overrides);
-      await this.quotas.updateQuota(em, limits, quota.overrides);
+      await this.quotas.updateQuota(em, id, limits, quota.overrides);
     }
     if (limits && dto.custom_domain) {
       if (!limits.custom_domain_allowed) throw featureNotEnabled('custom_domain');
@@ -108,18 +108,18 @@ export class TenantsService {
   async getQuota(db: TenantConnection, id: string): Promise<QuotaView> {
     await this.get(db, id);
     await db.actAsTenant(id);
-    return this.quotaView(db);
+    return this.quotaView(db, id);
   }
 
   async putQuota(db: TenantConnection, id: string, dto: QuotaOverridesDto): Promise<QuotaView> {
     const tenant = await this.get(db, id);
     await db.actAsTenant(id);
-    const quota = await this.requireQuota(db);
+    const quota = await this.requireQuota(db, id);
     const overrides: Partial<QuotaLimits> = { ...quota.overrides };
     for (const [key, value] of Object.entries(dto)) if (value !== undefined) (overrides as Record<string, unknown>)[key] = value;
-    await this.quotas.updateQuota(await db.manager(), effectiveLimits(this.plans.limits(tenant.plan), overrides), overrides);
+    await this.quotas.updateQuota(await db.manager(), id, effectiveLimits(this.plans.limits(tenant.plan), overrides), overrides);
     await this.directory.invalidate(tenant);
-    return this.quotaView(db);
+    return this.quotaView(db, id);
   }
 
   async remove(db: TenantConnection, id: string): Promise<void> {
@@ -132,15 +132,15 @@ export class TenantsService {
     await this.directory.invalidate(tenant);
   }
 
-  /** Limits and live usage of the tenant the transaction acts for. */
-  async quotaView(db: TenantConnection): Promise<QuotaView> {
-    const { overrides: _overrides, usage, tenantId, ...limits } = await this.requireQuota(db);
+  /** Limits and live usage of a tenant (the transaction must act for it). */
+  async quotaView(db: TenantConnection, tenantId: string): Promise<QuotaView> {
+    const { overrides: _overrides, usage, tenantId: _tenantId, ...limits } = await this.requireQuota(db, tenantId);
     this.ledger.observeUsage(tenantId, usage);
     return { limits, usage };
   }
 
-  private async requireQuota(db: TenantConnection) {
-    const quota = await this.quotas.findQuota(await db.manager());
+  private async requireQuota(db: TenantConnection, tenantId: string) {
+    const quota = await this.quotas.findQuota(await db.manager(), tenantId);
     if (!quota) throw new Error('Tenant has no quota row');
     return quota;
   }

@@ -36,19 +36,19 @@ export class UsersController {
     errors: ['forbidden', 'email_taken', 'quota_exceeded'],
   })
   async create(@Body() dto: CreateUserDto, @Tx() db: TenantConnection) {
-    return this.users.create(await db.manager(), dto, currentActor().actor);
+    return this.users.create(await db.manager(), currentTenantContext().tenant.id, dto, currentActor().actor);
   }
 
   @Get()
   @ApiOperationDoc({ summary: 'List the tenant’s users, oldest first', page: UserResponse })
   async list(@Query() q: ListQueryDto, @Tx() db: TenantConnection) {
-    return this.users.list(await db.manager(), q.limit, q.cursor);
+    return this.users.list(await db.manager(), currentTenantContext().tenant.id, q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOperationDoc({ summary: 'Get a user', ok: UserResponse, ids: { id: 'The user id' } })
   async get(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection) {
-    return this.users.get(await db.manager(), id);
+    return this.users.get(await db.manager(), currentTenantContext().tenant.id, id);
   }
 
   /** Anyone may change their own email/password; the rest follows UserChangePolicy. */

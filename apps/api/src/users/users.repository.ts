@@ -12,25 +12,29 @@ export interface UserCredentials {
 }
 
 /**
- * Users of the current tenant. Every statement runs on the request's tenant transaction, so
- * row-level security scopes it; tenant_id is filled from the transaction's own setting.
+ * Users of a tenant. Every statement names the tenant (tenant_id = $1) and runs on the request's
+ * tenant transaction, so row-level security scopes it too.
  */
 @Injectable()
 export class UsersRepository {
   private readonly reader = new TableReader<UserView>('cascade.users', USER_VIEW_COLUMNS);
 
-  async insert(em: EntityManager, user: { id: string; email: string; passwordHash: string; role: string }): Promise<UserView> {
+  async insert(
+    em: EntityManager,
+    tenantId: string,
+    user: { id: string; email: string; passwordHash: string; role: string },
+  ): Promise<UserView> {
     const { rows } = await sql<UserView>(
       em,
       `INSERT INTO cascade.users (tenant_id, id, email, password_hash, role)
-       VALUES (current_setting('app.current_tenant')::uuid, $1, $2, $3, $4) RETURNING ${USER_VIEW_COLUMNS}`,
-      [user.id, user.email, user.passwordHash, user.role],
+       VALUES ($1, $2, $3, $4, $5) RETURNING ${USER_VIEW_COLUMNS}`,
+      [tenantId, user.id, user.email, user.passwordHash, user.role],
     );
     return rows[0];
   }
 
-  findById(em: EntityManager, id: string): Promise<UserView | null> {
-    return this.reader.byId(em, id);
+  findById(em: EntityManager, tenantId: string, id: string): Promise<UserView | null> {
+    return this.reader.byId(em, tenantId, id);
   }
 
   /** Locks the row: concurrent changes to one user (role, credentials, ownership) queue up. */
@@ -51,8 +55,8 @@ export class UsersRepository {
     return rows[0] ?? null;
   }
 
-  listAfter(em: EntityManager, afterId: string | undefined, limit: number): Promise<UserView[]> {
-    return this.reader.pageAfter(em, afterId, limit);
+  listAfter(em: EntityManager, tenantId: string, afterId: string | undefined, limit: number): Promise<UserView[]> {
+    return this.reader.pageAfter(em, tenantId, afterId, limit);
   }
 
   async update(

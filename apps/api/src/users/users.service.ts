@@ -46,29 +46,30 @@ export class UsersService {
   /** Reserves a user slot and inserts in the same transaction: both happen or neither. */
   async create(
     em: EntityManager,
+    tenantId: string,
     dto: CreateUserDto | { email: string; password: string; role: TenantRole },
     actor?: Actor,
   ): Promise<UserView> {
     const role = dto.role ?? 'member';
     if (actor && !UserChangePolicy.allows(actor, 'create', { id: '', role })) throw notAllowed('create');
     const passwordHash = await hashPassword(dto.password);
-    await this.quota.reserve(em, 'users');
+    await this.quota.reserve(em, tenantId, 'users');
     try {
-      return await this.users.insert(em, { id: uuidv7(), email: dto.email.toLowerCase(), passwordHash, role });
+      return await this.users.insert(em, tenantId, { id: uuidv7(), email: dto.email.toLowerCase(), passwordHash, role });
     } catch (err) {
       if (isUniqueViolation(err)) throw emailTaken();
       throw err;
     }
   }
 
-  async get(em: EntityManager, id: string): Promise<UserView> {
-    const user = await this.users.findById(em, id);
+  async get(em: EntityManager, tenantId: string, id: string): Promise<UserView> {
+    const user = await this.users.findById(em, tenantId, id);
     if (!user) throw notFound();
     return user;
   }
 
-  async list(em: EntityManager, limit: number, cursor?: string): Promise<Page<UserView>> {
-    const rows = await this.users.listAfter(em, decodeCursor(cursor), limit + 1);
+  async list(em: EntityManager, tenantId: string, limit: number, cursor?: string): Promise<Page<UserView>> {
+    const rows = await this.users.listAfter(em, tenantId, decodeCursor(cursor), limit + 1);
     return toPage(rows, limit, (u) => u);
   }
 
@@ -104,7 +105,7 @@ export class UsersService {
     if (!UserChangePolicy.allows(actor, 'delete', current)) throw notAllowed('delete');
     if (!(await this.users.delete(em, tenantId, id))) throw notFound();
     await recordPrincipalChange(em, tenantId, { kind: 'deleted', userId: id });
-    await this.quota.release(em, 'users');
+    await this.quota.release(em, tenantId, 'users');
     db.afterCommit(() => this.registry.changed());
   }
 

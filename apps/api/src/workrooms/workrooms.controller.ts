@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal } from '@cascade/auth';
 import { ListQueryDto } from '@cascade/core';
 import { Idempotent } from '@cascade/idempotency';
-import { TenantConnection, Tx } from '@cascade/tenancy';
+import { currentTenantContext, TenantConnection, Tx } from '@cascade/tenancy';
 import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
 import { WorkroomResponse } from './dto/workroom-response.dto';
 import { UuidPipe } from '../http/validation';
@@ -25,25 +25,25 @@ export class WorkroomsController {
     errors: ['quota_exceeded'],
   })
   async create(@Body() dto: CreateWorkroomDto, @CurrentPrincipal() principal: Principal, @Tx() db: TenantConnection) {
-    return this.workrooms.create(await db.manager(), dto.name, principal.userId);
+    return this.workrooms.create(await db.manager(), currentTenantContext().tenant.id, dto.name, principal.userId);
   }
 
   @Get()
   @ApiOperationDoc({ summary: 'List workrooms, oldest first', page: WorkroomResponse })
   async list(@Query() q: ListQueryDto, @Tx() db: TenantConnection) {
-    return this.workrooms.list(await db.manager(), q.limit, q.cursor);
+    return this.workrooms.list(await db.manager(), currentTenantContext().tenant.id, q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOperationDoc({ summary: 'Get a workroom', ok: WorkroomResponse, ids: { id: 'The workroom id' } })
   async get(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection) {
-    return this.workrooms.get(await db.manager(), id);
+    return this.workrooms.get(await db.manager(), currentTenantContext().tenant.id, id);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperationDoc({ summary: 'Delete a workroom', noContent: 'Deleted; usage.workrooms went down by one', ids: { id: 'The workroom id' } })
   async remove(@Param('id', UuidPipe) id: string, @Tx() db: TenantConnection): Promise<void> {
-    await this.workrooms.remove(await db.manager(), id);
+    await this.workrooms.remove(await db.manager(), currentTenantContext().tenant.id, id);
   }
 }

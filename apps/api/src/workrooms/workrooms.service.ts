@@ -13,23 +13,23 @@ export class WorkroomsService {
   ) {}
 
   /** The slot is reserved in the same transaction as the insert (see QuotaLedger). */
-  async create(em: EntityManager, name: string, createdBy: string | null): Promise<WorkroomView> {
-    await this.quota.reserve(em, 'workrooms');
-    return this.workrooms.insert(em, { id: uuidv7(), name, createdBy });
+  async create(em: EntityManager, tenantId: string, name: string, createdBy: string | null): Promise<WorkroomView> {
+    await this.quota.reserve(em, tenantId, 'workrooms');
+    return this.workrooms.insert(em, tenantId, { id: uuidv7(), name, createdBy });
   }
 
-  async get(em: EntityManager, id: string): Promise<WorkroomView> {
-    const found = await this.workrooms.findById(em, id);
+  async get(em: EntityManager, tenantId: string, id: string): Promise<WorkroomView> {
+    const found = await this.workrooms.findById(em, tenantId, id);
     if (!found) throw notFound();
     return found;
   }
 
-  async list(em: EntityManager, limit: number, cursor?: string): Promise<Page<WorkroomView>> {
-    return toPage(await this.workrooms.listAfter(em, decodeCursor(cursor), limit + 1), limit, (w) => w);
+  async list(em: EntityManager, tenantId: string, limit: number, cursor?: string): Promise<Page<WorkroomView>> {
+    return toPage(await this.workrooms.listAfter(em, tenantId, decodeCursor(cursor), limit + 1), limit, (w) => w);
   }
 
-  async remove(em: EntityManager, id: string): Promise<void> {
-    if (!(await this.workrooms.delete(em, id))) throw notFound();
-    await this.quota.release(em, 'workrooms');
+  async remove(em: EntityManager, tenantId: string, id: string): Promise<void> {
+    if (!(await this.workrooms.delete(em, tenantId, id))) throw notFound();
+    await this.quota.release(em, tenantId, 'workrooms');
   }
 }

@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig, unauthorized, unavailable } from '@cascade/core'
 import { sql, TransactionRunner } from '@cascade/database';
 import { Principal, Role, TenantRole } from '../principal';
 import { PRINCIPAL_NUDGE, PrincipalNudge } from './principal-nudge';
+import { PRINCIPAL_FEED_SQL } from './principal-feed-sql';
 
 /** What a verified access token claims (signature, exp, shape already checked). */
 export interface AccessClaims {
@@ -147,14 +148,7 @@ export class PrincipalRegistry implements OnApplicationBootstrap, OnModuleDestro
     // with an earlier timestamp is still read. Applying a change twice changes nothing.
     const since = this.dbNowMs ? this.dbNowMs - this.config.dbStatementTimeoutMs - 5000 : null;
     const { rows, nowMs, revokedBefore } = await this.runner.run({ role: 'cascade_platform' }, async (em) => {
-      const { rows: feed } = await sql<FeedRow>(
-        em,
-        `SELECT tenant_id, user_id, kind, role, epoch, session_id, id::text AS id, extract(epoch FROM at) * 1000 AS at_ms
-           FROM cascade.principal_changes
-          WHERE at > coalesce(to_timestamp($1::float8 / 1000), now() - make_interval(secs => $2::float8 / 1000))
-          ORDER BY id`,
-        [since, this.windowMs],
-      );
+      const { rows: feed } = await sql<FeedRow>(em, PRINCIPAL_FEED_SQL, [since, this.windowMs]);
       const {
         rows: [meta],
       } = await sql<{ now_ms: string; revoked_before: string | null }>(

@@ -6,6 +6,7 @@ import { Sessions1730000000400 } from './1730000000400-sessions';
 import { CacheGeneration1730000000420 } from './1730000000420-cache-generation';
 import { IdempotencyKeys1730000000500 } from './1730000000500-idempotency-keys';
 import { ApiKeys1730000000600 } from './1730000000600-api-keys';
+import { CitusPolicyForm1730000000700 } from './1730000000700-citus-policy-form';
 
 /** The ordered, versioned chain. Append only: a released migration is never edited. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CacheGeneration1730000000420,
   IdempotencyKeys1730000000500,
   ApiKeys1730000000600,
+  CitusPolicyForm1730000000700,
 ];

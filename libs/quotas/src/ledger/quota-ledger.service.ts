@@ -38,28 +38,33 @@ export class QuotaLedger {
     @InjectMetric(M.storageUsage) private readonly storageUsage: Gauge<'tenant_id'>,
   ) {}
 
-  async reserve(em: EntityManager, resource: CountedResource, amount = 1): Promise<void> {
+  async reserve(em: EntityManager, tenantId: string, resource: CountedResource, amount = 1): Promise<void> {
     const { used, limit } = COUNTERS[resource];
     const reserved = await sql<{ tenant_id: string; used: string }>(
       em,
-      `UPDATE cascade.tenant_quotas SET ${used} = ${used} + $1, updated_at = now()
-        WHERE ${used} + $1 <= ${limit} RETURNING tenant_id, ${used} AS used`,
-      [amount],
+      `UPDATE cascade.tenant_quotas SET ${used} = ${used} + $2, updated_at = now()
+        WHERE tenant_id = $1 AND ${used} + $2 <= ${limit} RETURNING tenant_id, ${used} AS used`,
+      [tenantId, amount],
     );
     if (reserved.rowCount === 1) return this.observe(resource, reserved.rows[0]);
-    const [row] = (await sql<{ tenant_id: string; limit: string }>(em, `SELECT tenant_id, ${limit} AS "limit" FROM cascade.tenant_quotas`))
-      .rows;
+    const [row] = (
+      await sql<{ tenant_id: string; limit: string }>(
+        em,
+        `SELECT tenant_id, ${limit} AS "limit" FROM cascade.tenant_quotas WHERE tenant_id = $1`,
+        [tenantId],
+      )
+    ).rows;
     if (!row) throw new Error('Tenant has no quota row (tenant context missing?)');
     this.denied.inc({ tenant_id: this.labels.label(row.tenant_id), resource });
     throw quotaExceeded(resource, Number(row.limit));
   }
 
-  async release(em: EntityManager, resource: CountedResource, amount = 1): Promise<void> {
+  async release(em: EntityManager, tenantId: string, resource: CountedResource, amount = 1): Promise<void> {
     const { used } = COUNTERS[resource];
     const { rows } = await sql<{ tenant_id: string; used: string }>(
       em,
-      `UPDATE cascade.tenant_quotas SET ${used} = ${used} - $1, updated_at = now() RETURNING tenant_id, ${used} AS used`,
-      [amount],
+      `UPDATE cascade.tenant_quotas SET ${used} = ${used} - $2, updated_at = now() WHERE tenant_id = $1 RETURNING tenant_id, ${used} AS used`,
+      [tenantId, amount],
     );
     if (rows[0]) this.observe(resource, rows[0]);
   }

@@ -31,37 +31,50 @@ function toLimits(row: Record<string, unknown>): QuotaRow {
 
 /** Bind values in LIMIT_COLUMNS order. */
 function limitParams(l: QuotaLimits): unknown[] {
-  return [l.max_users, l.max_storage_bytes, l.max_api_calls_per_minute, l.max_concurrent_requests, l.max_workrooms, l.custom_domain_allowed, l.features];
+  return [
+    l.max_users,
+    l.max_storage_bytes,
+    l.max_api_calls_per_minute,
+    l.max_concurrent_requests,
+    l.max_workrooms,
+    l.custom_domain_allowed,
+    l.features,
+  ];
 }
 
-/** The limits row of the tenant the transaction acts for (row-level security picks the row). */
+/**
+ * The limits row of a tenant. Every statement names the tenant (tenant_id = $1); the transaction
+ * must act for that tenant too, or row-level security hides the row.
+ */
 @Injectable()
 export class QuotaRepository {
-  /** The quota row of the tenant the transaction currently acts for. */
-  async insertQuota(em: EntityManager, limits: QuotaLimits): Promise<void> {
+  async insertQuota(em: EntityManager, tenantId: string, limits: QuotaLimits): Promise<void> {
     await sql(
       em,
       `INSERT INTO cascade.tenant_quotas (tenant_id, ${LIMIT_COLUMNS})
-       VALUES (current_setting('app.current_tenant')::uuid, $1, $2, $3, $4, $5, $6, $7)`,
-      limitParams(limits),
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [tenantId, ...limitParams(limits)],
     );
   }
 
-  async findQuota(em: EntityManager): Promise<QuotaRow | null> {
+  async findQuota(em: EntityManager, tenantId: string): Promise<QuotaRow | null> {
     const { rows } = await sql(
       em,
-      `SELECT tenant_id, ${LIMIT_COLUMNS}, overrides, users_used, workrooms_used, storage_bytes_used FROM cascade.tenant_quotas`,
+      `SELECT tenant_id, ${LIMIT_COLUMNS}, overrides, users_used, workrooms_used, storage_bytes_used
+         FROM cascade.tenant_quotas WHERE tenant_id = $1`,
+      [tenantId],
     );
     return rows[0] ? toLimits(rows[0]) : null;
   }
 
-  async updateQuota(em: EntityManager, limits: QuotaLimits, overrides: Partial<QuotaLimits>): Promise<void> {
+  async updateQuota(em: EntityManager, tenantId: string, limits: QuotaLimits, overrides: Partial<QuotaLimits>): Promise<void> {
     await sql(
       em,
-      `UPDATE cascade.tenant_quotas SET max_users = $1, max_storage_bytes = $2, max_api_calls_per_minute = $3,
-              max_concurrent_requests = $4, max_workrooms = $5, custom_domain_allowed = $6, features = $7,
-              overrides = $8, updated_at = now()`,
-      [...limitParams(limits), JSON.stringify(overrides)],
+      `UPDATE cascade.tenant_quotas SET max_users = $2, max_storage_bytes = $3, max_api_calls_per_minute = $4,
+              max_concurrent_requests = $5, max_workrooms = $6, custom_domain_allowed = $7, features = $8,
+              overrides = $9, updated_at = now()
+        WHERE tenant_id = $1`,
+      [tenantId, ...limitParams(limits), JSON.stringify(overrides)],
     );
   }
 }

@@ -36,7 +36,7 @@ export class TenantLimits {
   }
 
   private async load(tenantId: string): Promise<QuotaLimits> {
-    const row = await this.runner.run({ role: 'cascade_tenant', tenantId }, (em) => this.quotas.findQuota(em));
+    const row = await this.runner.run({ role: 'cascade_tenant', tenantId }, (em) => this.quotas.findQuota(em, tenantId));
     if (!row) throw new Error('Tenant has no quota row');
     const { overrides: _overrides, ...limits } = row;
     this.local.set(tenantId, tenantId, limits);

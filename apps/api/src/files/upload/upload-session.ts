@@ -63,7 +63,7 @@ export class UploadSession {
 
   constructor(
     private readonly deps: UploadDeps,
-    tenantId: string,
+    private readonly tenantId: string,
     private readonly createdBy: string | null,
     private readonly recordSuccess: RecordSuccess,
     private readonly logger: Logger,
@@ -76,7 +76,7 @@ export class UploadSession {
   async receive(part: FilePart): Promise<void> {
     const contentType = cleanContentType(part.mimeType);
     await this.tx((em) =>
-      this.deps.files.insertPending(em, {
+      this.deps.files.insertPending(em, this.tenantId, {
         id: this.id,
         filename: cleanFilename(part.filename),
         contentType,
@@ -101,7 +101,7 @@ export class UploadSession {
     this.published = true;
     this.stopRenewal();
     const view = await this.deps.runner.run(this.scope, async (em, tx) => {
-      const row = await this.deps.files.markReady(em, this.id, staged.size, staged.sha256);
+      const row = await this.deps.files.markReady(em, this.tenantId, this.id, staged.size, staged.sha256);
       if (!row) throw abandoned();
       await this.recordSuccess(tx, toFileView(row));
       return toFileView(row);
@@ -120,8 +120,8 @@ export class UploadSession {
     if (!this.rowCreated) return;
     await this.tx(async (em) => {
       // null: the sweeper already took the row over (and released what it held).
-      const held = await this.deps.files.deletePending(em, this.id);
-      if (held) await this.deps.ledger.release(em, 'storage_bytes', held);
+      const held = await this.deps.files.deletePending(em, this.tenantId, this.id);
+      if (held) await this.deps.ledger.release(em, this.tenantId, 'storage_bytes', held);
     });
   }
 
@@ -130,8 +130,8 @@ export class UploadSession {
     if (this.lost) throw abandoned();
     const more = received - this.held;
     await this.tx(async (em) => {
-      if (more > 0) await this.deps.ledger.reserve(em, 'storage_bytes', more);
-      if (!(await this.deps.files.holdMore(em, this.id, more, FILES_POLICY.leaseSeconds))) throw abandoned();
+      if (more > 0) await this.deps.ledger.reserve(em, this.tenantId, 'storage_bytes', more);
+      if (!(await this.deps.files.holdMore(em, this.tenantId, this.id, more, FILES_POLICY.leaseSeconds))) throw abandoned();
     });
     this.held = received;
   }
@@ -139,7 +139,7 @@ export class UploadSession {
   /** A slow client sends no bytes for a while: the lease must outlive it as long as this process does. */
   private keepLeaseAlive(): void {
     this.renewal = setInterval(() => {
-      this.tx((em) => this.deps.files.holdMore(em, this.id, 0, FILES_POLICY.leaseSeconds)).then(
+      this.tx((em) => this.deps.files.holdMore(em, this.tenantId, this.id, 0, FILES_POLICY.leaseSeconds)).then(
         (stillPending) => {
           if (!stillPending) this.lost = true;
         },

@@ -36,16 +36,17 @@ export class ExportRepository {
     return rows[0] ?? null;
   }
 
-  async count(em: EntityManager, collection: CollectionName): Promise<number> {
+  async count(em: EntityManager, tenantId: string, collection: CollectionName): Promise<number> {
     const { where } = EXPORTED[collection];
     const { rows } = await sql<{ n: string }>(
       em,
-      `SELECT count(*) AS n FROM ${COLLECTION_TABLES[collection]} ${where ? `WHERE ${where}` : ''}`,
+      `SELECT count(*) AS n FROM ${COLLECTION_TABLES[collection]} WHERE tenant_id = $1 ${where ? `AND ${where}` : ''}`,
+      [tenantId],
     );
     return Number(rows[0].n);
   }
 
-  async page(em: EntityManager, collection: CollectionName, afterId: string | null, limit: number): Promise<KeyedRow[]> {
+  async page(em: EntityManager, tenantId: string, collection: CollectionName, afterId: string | null, limit: number): Promise<KeyedRow[]> {
     const { columns, where } = EXPORTED[collection];
     const qualified = columns
       .split(', ')
@@ -55,10 +56,10 @@ export class ExportRepository {
       em,
       `SELECT r.id, ${qualified}, k.external_id
          FROM ${COLLECTION_TABLES[collection]} r
-         LEFT JOIN cascade.import_keys k ON k.tenant_id = r.tenant_id AND k.collection = $1 AND k.internal_id = r.id
-        WHERE ($2::uuid IS NULL OR r.id > $2) ${where ? `AND r.${where}` : ''}
-        ORDER BY r.id LIMIT $3`,
-      [collection, afterId, limit],
+         LEFT JOIN cascade.import_keys k ON k.tenant_id = r.tenant_id AND k.collection = $2 AND k.internal_id = r.id
+        WHERE r.tenant_id = $1 AND ($3::uuid IS NULL OR r.id > $3) ${where ? `AND r.${where}` : ''}
+        ORDER BY r.id LIMIT $4`,
+      [tenantId, collection, afterId, limit],
     );
     return rows;
   }

@@ -68,9 +68,9 @@ export class TenantExporter {
       const tenant = await this.repo.findTenant(em, opts.tenant);
       if (!tenant) return null;
       await tx.actAsTenant(tenant.id);
-      const origin = await this.imports.findImport(em);
+      const origin = await this.imports.findImport(em, tenant.id);
       const totals = zeroCounts();
-      for (const c of COLLECTIONS) totals[c] = await this.repo.count(em, c);
+      for (const c of COLLECTIONS) totals[c] = await this.repo.count(em, tenant.id, c);
       return { tenant, origin, totals };
     });
     if (!found) return { ...report, status: 'invalid', error: `No tenant with id or slug "${opts.tenant}"` };
@@ -132,7 +132,7 @@ export class TenantExporter {
     for (;;) {
       const rows: KeyedRow[] = await this.deps.runner.run({ role: 'cascade_platform' }, async (em, tx) => {
         await tx.actAsTenant(tenant.id);
-        return this.repo.page(em, collection, after, pageSize);
+        return this.repo.page(em, tenant.id, collection, after, pageSize);
       });
       if (rows.length > 0) await visit(rows);
       if (rows.length < pageSize) return;

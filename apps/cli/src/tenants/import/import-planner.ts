@@ -62,7 +62,7 @@ export async function planImport(
   if (tenant) {
     tenantId = tenant.id;
     await tx.actAsTenant(tenant.id);
-    const previous = await deps.repo.findImport(em);
+    const previous = await deps.repo.findImport(em, tenantId);
     if (!previous || previous.external_id !== m.external_id) {
       const origin = previous ? `an import of external_id "${previous.external_id}"` : 'not an import';
       problems.push({ ...at, field: 'slug', reason: `"${m.slug}" is taken by tenant ${tenant.id} (${origin}); choose another slug` });
@@ -77,12 +77,12 @@ export async function planImport(
       });
     }
     plan = tenant.plan;
-    const quota = await deps.quotas.findQuota(em);
+    const quota = await deps.quotas.findQuota(em, tenantId);
     if (!quota) throw new Error(`Tenant ${tenant.id} has no quota row`);
     limits = quota;
     usage = quota.usage;
-    for (const c of COLLECTIONS) for (const [k, v] of await deps.repo.findKeys(em, c)) existing[c].set(k, v);
-    checkEmails(exp, existing.users, await deps.repo.userEmails(em), problems);
+    for (const c of COLLECTIONS) for (const [k, v] of await deps.repo.findKeys(em, tenantId, c)) existing[c].set(k, v);
+    checkEmails(exp, existing.users, await deps.repo.userEmails(em, tenantId), problems);
   } else {
     tenantId = stableId('tenants', m.external_id);
     if (await deps.repo.tenantIdTaken(em, tenantId)) tenantId = uuidv7();

@@ -43,7 +43,8 @@ const UPDATED_AT: Column = { name: 'updated_at', type: 'timestamptz', value: 'co
 
 /**
  * Many rows in ONE statement: they travel as one JSON parameter that jsonb_to_recordset unpacks.
- * Table and columns are fixed in this file, never input; tenant_id comes from the transaction.
+ * Table and columns are fixed in this file, never input; tenant_id travels as its own parameter
+ * (Citus routes the INSERT by it).
  */
 export function recordsetInsert<C extends CollectionName>(
   table: string,
@@ -51,13 +52,13 @@ export function recordsetInsert<C extends CollectionName>(
   toRow: (row: Row<C>, ctx: WriteContext) => object,
 ): CollectionWriter<C>['insert'] {
   const statement = `INSERT INTO cascade.${table} (tenant_id, ${columns.map((c) => c.name).join(', ')})
-    SELECT current_setting('app.current_tenant')::uuid, ${columns.map((c) => c.value ?? `r.${c.name}`).join(', ')}
-      FROM jsonb_to_recordset($1::jsonb) AS r(${columns
+    SELECT $1, ${columns.map((c) => c.value ?? `r.${c.name}`).join(', ')}
+      FROM jsonb_to_recordset($2::jsonb) AS r(${columns
         .filter((c) => c.type)
         .map((c) => `${c.name} ${c.type}`)
         .join(', ')})`;
   return async (em, rows, ctx) => {
-    await sql(em, statement, [JSON.stringify(rows.map((row) => toRow(row, ctx)))]);
+    await sql(em, statement, [ctx.tenantId, JSON.stringify(rows.map((row) => toRow(row, ctx)))]);
   };
 }
 

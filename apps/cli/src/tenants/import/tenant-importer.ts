@@ -116,7 +116,7 @@ export class TenantImporter {
     if (report.batches > 0 || plan.tenantExists) {
       report.password_resets = await this.deps.runner.run({ role: 'cascade_platform' }, async (em, tx) => {
         await tx.actAsTenant(plan.tenantId);
-        return this.deps.repo.usersNeedingReset(em);
+        return this.deps.repo.usersNeedingReset(em, plan.tenantId);
       });
     }
     return report;
@@ -176,11 +176,11 @@ export class TenantImporter {
           if (report.batches === 0 && !plan.tenantExists) await this.createTenant(em, tx, exp.manifest, plan);
           else await tx.actAsTenant(plan.tenantId);
           await this.deps.repo.lockTenantImport(em, plan.tenantId);
-          if (report.batches === 0 && plan.tenantExists) await this.deps.repo.markImportRunning(em);
+          if (report.batches === 0 && plan.tenantExists) await this.deps.repo.markImportRunning(em, plan.tenantId);
           const written: typeof results = [];
           for (const [collection, records] of batch)
             written.push([collection, await this.writeRecords(em, collection, records, ctx, prepared)]);
-          if (last) await this.deps.repo.markImportCompleted(em);
+          if (last) await this.deps.repo.markImportCompleted(em, plan.tenantId);
           await this.deps.audit.append(em, cliEvent(plan.tenantId, 'tenant.import', runId));
           return written;
         });
@@ -217,8 +217,8 @@ export class TenantImporter {
   private async createTenant(em: EntityManager, tx: ScopedTransaction, m: TenantManifest, plan: ImportPlan): Promise<void> {
     await this.deps.repo.insertTenant(em, plan.tenantId, m, plan.plan);
     await tx.actAsTenant(plan.tenantId);
-    await this.deps.quotas.insertQuota(em, this.deps.plans.limits(plan.plan));
-    await this.deps.repo.insertImport(em, m.external_id, m.settings);
+    await this.deps.quotas.insertQuota(em, plan.tenantId, this.deps.plans.limits(plan.plan));
+    await this.deps.repo.insertImport(em, plan.tenantId, m.external_id, m.settings);
   }
 
   /**
@@ -229,6 +229,7 @@ export class TenantImporter {
     const { repo, ledger } = this.deps;
     const done = await repo.findKeys(
       em,
+      ctx.tenantId,
       collection,
       records.map((r) => r.external_id),
     );
@@ -236,7 +237,7 @@ export class TenantImporter {
     const fresh = records.filter((r) => !done.has(r.external_id));
     if (fresh.length === 0) return { created: 0, skipped: records.length };
     const wanted = fresh.map((r) => stableId(collection, r.external_id));
-    const taken = await repo.takenIds(em, collection, wanted);
+    const taken = await repo.takenIds(em, ctx.tenantId, collection, wanted);
     const rows: Row<CollectionName>[] = fresh.map((record, i) => ({ id: taken.has(wanted[i]) ? uuidv7() : wanted[i], record }));
     const writer = this.writers[collection];
     if (!writer) throw new Error(`No writer for ${collection}`);
@@ -247,11 +248,12 @@ export class TenantImporter {
     const quota = writer.quota;
     if (quota) {
       const amount = rows.reduce((n, r) => n + quota.cost(r.record), 0);
-      if (amount > 0) await ledger.reserve(em, quota.resource, amount);
+      if (amount > 0) await ledger.reserve(em, ctx.tenantId, quota.resource, amount);
     }
     await writer.insert(em, rows, ctx);
     await repo.insertKeys(
       em,
+      ctx.tenantId,
       collection,
       rows.map((r) => ({ external_id: r.record.external_id, internal_id: r.id })),
     );
