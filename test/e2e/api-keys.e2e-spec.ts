@@ -154,7 +154,16 @@ describe('API keys', () => {
     expect(first.status).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body.id).toBe(first.body.id);
+    expect(again.body.secret).toBe(first.body.secret); // the same answer, byte for byte
     expect((await app.http.get('/api/api-keys').set(t.auth)).body.items).toHaveLength(1);
+    // the stored answer that makes the replay possible is sealed: the secret is not at rest in clear
+    const stored = await app.db.query<{ response_body: string }>(
+      `SELECT response_body FROM cascade.idempotency_keys WHERE tenant_id = $1`,
+      [t.id],
+    );
+    expect(stored).toHaveLength(1);
+    expect(stored[0].response_body).not.toContain(first.body.secret.split('_').pop());
+    expect(stored[0].response_body).toMatch(/^v1\./);
   });
 });
 

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@cascade/core';
 import { sql } from '@cascade/database';
 import { IDEMPOTENCY_POLICY } from './idempotency.policy';
+import { ReplaySeal } from './replay-seal';
 
 /** Whose key it is: a tenant's (the usual case) or the platform's (tenant creation). */
 export type KeyScope = { kind: 'tenant'; tenantId: string } | { kind: 'platform' };
@@ -51,8 +53,17 @@ const replaceable = (table: string) =>
   `(${table}.expires_at <= now() OR (${table}.state = 'running' AND ${table}.lease_expires_at <= now()))`;
 
 /** Every statement on the key tables. Callers hand in the manager of the transaction to join. */
+/** What a sealed answer is bound to: its table, tenant and key. */
+const binding = (scope: KeyScope, key: string) => (scope.kind === 'tenant' ? `tenant:${scope.tenantId}:${key}` : `platform:${key}`);
+
 @Injectable()
 export class IdempotencyKeyRepository {
+  private readonly seal: ReplaySeal;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.seal = new ReplaySeal(config.jwtSecret);
+  }
+
   /**
    * Serialises requests of one key without waiting: false means another transaction holds it
    * (a request with this key is running). Held until COMMIT/ROLLBACK. The lock is taken before the
@@ -87,7 +98,8 @@ export class IdempotencyKeyRepository {
       fingerprint: r.fingerprint,
       state: r.state,
       responseStatus: r.response_status,
-      responseBody: r.response_body,
+      // an answer that does not open (JWT_SECRET rotated) is treated as no answer: the key expires unused
+      responseBody: r.response_body === null ? null : this.seal.open(r.response_body, binding(scope, key)),
       expired: r.expired,
       leaseLapsed: r.lease_lapsed,
     };
@@ -113,7 +125,7 @@ export class IdempotencyKeyRepository {
               response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body,
               created_at = now(), expires_at = EXCLUDED.expires_at
         WHERE ${replaceable('k')}`,
-      [...t.ids, key, fingerprint, status, body],
+      [...t.ids, key, fingerprint, status, body === null ? null : this.seal.seal(body, binding(scope, key))],
     );
     return rowCount === 1;
   }
@@ -146,7 +158,7 @@ export class IdempotencyKeyRepository {
           SET state = 'completed', owner_id = NULL, lease_expires_at = NULL, response_status = ${st}, response_body = ${bd},
               created_at = now(), expires_at = now() + ${KEEP}
         WHERE ${t.match} AND owner_id = ${owner} AND state = 'running'`,
-      [...t.ids, key, ownerId, status, body],
+      [...t.ids, key, ownerId, status, body === null ? null : this.seal.seal(body, binding(scope, key))],
     );
     return rowCount === 1;
   }
