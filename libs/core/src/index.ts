@@ -10,3 +10,4 @@ export * from './http/request-id';
 export * from './ids/uuid';
 export * from './pagination/cursor';
 export * from './pagination/list-query.dto';
+export * from './lifecycle/periodic-job';

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { PeriodicJob } from '@cascade/core';
 import { TransactionRunner } from '@cascade/database';
 import { IDEMPOTENCY_POLICY } from './idempotency.policy';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
@@ -20,8 +21,10 @@ export interface KeySweepReport {
 @Injectable()
 export class IdempotencyKeySweeper implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('IdempotencySweeper');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<KeySweepReport>;
+  private readonly job = new PeriodicJob<KeySweepReport, Date>(
+    (now) => this.run(now),
+    (err) => this.logger.error(`sweep failed: ${err.message}`),
+  );
 
   constructor(
     private readonly runner: TransactionRunner,
@@ -29,10 +32,7 @@ export class IdempotencyKeySweeper implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      this.sweep().catch((err: Error) => this.logger.error(`sweep failed: ${err.message}`));
-    }, IDEMPOTENCY_POLICY.sweepEveryMs);
-    this.timer.unref();
+    this.job.start(IDEMPOTENCY_POLICY.sweepEveryMs, () => new Date());
   }
 
   onModuleDestroy(): Promise<void> {
@@ -40,18 +40,13 @@ export class IdempotencyKeySweeper implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Stops the timer and waits for a sweep in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined); // its failure was already reported to its caller
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Concurrent calls share one run. */
   sweep(now: Date = new Date()): Promise<KeySweepReport> {
-    this.running ??= this.run(now).finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.job.run(now);
   }
 
   private async run(now: Date): Promise<KeySweepReport> {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { PeriodicJob } from '@cascade/core';
 import { TransactionRunner } from '@cascade/database';
 import { QuotaLedger } from '@cascade/quotas';
 import { ObjectStorage, StagingArea } from '@cascade/storage';
@@ -32,8 +33,10 @@ const CLAIMS_PER_TENANT = 1000;
 @Injectable()
 export class UploadSweeper implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('FilesSweeper');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<SweepReport>;
+  private readonly job = new PeriodicJob<SweepReport>(
+    () => this.run(),
+    (err) => this.logger.error(`sweep failed: ${err.message}`),
+  );
 
   constructor(
     private readonly runner: TransactionRunner,
@@ -45,10 +48,7 @@ export class UploadSweeper implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      this.sweep().catch((err: Error) => this.logger.error(`sweep failed: ${err.message}`));
-    }, FILES_POLICY.sweepEveryMs);
-    this.timer.unref();
+    this.job.start(FILES_POLICY.sweepEveryMs, () => undefined);
   }
 
   onModuleDestroy(): Promise<void> {
@@ -56,17 +56,12 @@ export class UploadSweeper implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Stops the timer (tests that sweep by hand use this) and waits for a sweep in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined); // its failure was already reported to its caller
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   sweep(): Promise<SweepReport> {
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.job.run();
   }
 
   private async run(): Promise<SweepReport> {
