@@ -13,7 +13,6 @@ const NO_PASSWORD = '!external';
 interface UserRow {
   id: string;
   role: TenantRole;
-  ended_s: string | null;
 }
 
 /**
@@ -51,7 +50,7 @@ export class ExternalUsersService implements ExternalUserDirectory {
   private async find(em: EntityManager, tenantId: string, identity: ExternalIdentity): Promise<UserRow | null> {
     const { rows } = await sql<UserRow>(
       em,
-      `SELECT id, role, extract(epoch FROM sessions_ended_at) AS ended_s FROM cascade.users
+      `SELECT id, role FROM cascade.users
         WHERE tenant_id = $1 AND external_issuer = $2 AND external_subject = $3`,
       [tenantId, identity.issuer, identity.subject],
     );
@@ -74,7 +73,7 @@ export class ExternalUsersService implements ExternalUserDirectory {
         em,
         `INSERT INTO cascade.users (tenant_id, id, email, password_hash, role, external_issuer, external_subject)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-         RETURNING id, role, NULL::text AS ended_s`,
+         RETURNING id, role`,
         [tenantId, uuidv7(), email, NO_PASSWORD, identity.role, identity.issuer, identity.subject],
       );
       if (rows[0]) return rows[0];
@@ -93,7 +92,6 @@ function toUser(tenantId: string, row: UserRow): ExternalUser {
     userId: row.id,
     tenantId,
     role: row.role,
-    sessionsEndedAt: row.ended_s === null ? 0 : Math.ceil(Number(row.ended_s)),
   };
 }
 

@@ -62,8 +62,8 @@ export class ExternalTokenVerifier {
     }
     const identity = this.identityOf(payload, settings);
     const user = await this.userOf(identity);
-    // sessions ended since the user was read are the registry's to judge (by iat, not epoch)
-    if (!user || (payload.iat as number) <= user.sessionsEndedAt) throw invalid();
+    // ended sign-ins are PrincipalRegistry's to judge: by iat against when the epoch was raised
+    if (!user) throw invalid();
     return { sub: user.userId, tenantId: user.tenantId, role: user.role, iat: payload.iat as number, sep: 0, via: 'external' };
   }
 

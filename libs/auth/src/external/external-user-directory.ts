@@ -16,8 +16,6 @@ export interface ExternalUser {
   userId: string;
   tenantId: string;
   role: TenantRole;
-  /** Seconds; provider tokens issued at or before it are refused (0: never ended). */
-  sessionsEndedAt: number;
 }
 
 /**

@@ -7,8 +7,9 @@ import { tenantIsolationSql } from './rls';
  * - users.external_issuer / external_subject: a user created on first sight of a provider's token,
  *   matched by `iss` + `sub` (never by email: a provider's email proves nothing here). Such users
  *   have no password (`password_hash` holds a value no password verifies against).
- * - users.sessions_ended_at: when the user's sign-ins were last all ended (session_epoch raised),
- *   kept by a trigger; a provider's token issued before it is refused (it carries no epoch).
+ * - A provider's token carries no session epoch: PrincipalRegistry judges it by `iat` against
+ *   the time the epoch was raised, from the principal change feed (no column of its own: every
+ *   token still accepted is younger than what the registry remembers).
  * - external_identity_tombstones: a provider user deleted in CASCADE stays refused; the
  *   provider still vouches for them, so first-sight creation must not bring them back.
  *   Written by a trigger on users, in the deleting transaction.
@@ -24,17 +25,9 @@ export class ApiKeys1730000000600 implements MigrationInterface {
       `ALTER TABLE cascade.users
          ADD COLUMN external_issuer text CHECK (char_length(external_issuer) <= 1000),
          ADD COLUMN external_subject text CHECK (char_length(external_subject) <= 1000),
-         ADD COLUMN sessions_ended_at timestamptz,
          ADD CONSTRAINT users_external_identity_whole CHECK ((external_issuer IS NULL) = (external_subject IS NULL))`,
       `CREATE UNIQUE INDEX users_external_identity_idx ON cascade.users (tenant_id, external_issuer, external_subject)
          WHERE external_issuer IS NOT NULL`,
-      `CREATE FUNCTION cascade.users_sessions_ended() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF NEW.session_epoch IS DISTINCT FROM OLD.session_epoch THEN NEW.sessions_ended_at := now(); END IF;
-         RETURN NEW;
-       END $$`,
-      `CREATE TRIGGER users_sessions_ended BEFORE UPDATE OF session_epoch ON cascade.users
-         FOR EACH ROW EXECUTE FUNCTION cascade.users_sessions_ended()`,
 
       `CREATE TABLE cascade.external_identity_tombstones (
          tenant_id uuid NOT NULL REFERENCES cascade.tenants(id) ON DELETE CASCADE,
@@ -81,12 +74,10 @@ export class ApiKeys1730000000600 implements MigrationInterface {
     await q.query(`DROP TRIGGER IF EXISTS users_external_tombstone ON cascade.users`);
     await q.query(`DROP FUNCTION IF EXISTS cascade.users_external_tombstone()`);
     await q.query(`DROP TABLE IF EXISTS cascade.external_identity_tombstones`);
-    await q.query(`DROP TRIGGER IF EXISTS users_sessions_ended ON cascade.users`);
-    await q.query(`DROP FUNCTION IF EXISTS cascade.users_sessions_ended()`);
     await q.query(`DROP INDEX IF EXISTS cascade.users_external_identity_idx`);
     await q.query(
       `ALTER TABLE cascade.users DROP CONSTRAINT IF EXISTS users_external_identity_whole,
-         DROP COLUMN IF EXISTS sessions_ended_at, DROP COLUMN IF EXISTS external_subject, DROP COLUMN IF EXISTS external_issuer`,
+         DROP COLUMN IF EXISTS external_subject, DROP COLUMN IF EXISTS external_issuer`,
     );
   }
 }
