@@ -31,6 +31,8 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const context = new RequestContext(requestIdFor(req));
     res.setHeader('X-Request-Id', context.requestId);
+    // After the other 'finish' listeners (request log, metrics) have read it.
+    res.once('finish', () => setImmediate(() => context.end()));
     runInRequestContext(context, next);
   });
   app.use(app.get(HttpMetrics).middleware());
