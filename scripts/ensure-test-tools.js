@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // `pretest`: installs the test tools that live in folders of their own under tools/ (their own
 // package.json, kept out of the app's dependencies) once, and again only when a lock file changed —
-// not on every `npm test`. tools/helm-test: the chart tests; tools/openapi-lint: Redocly CLI.
+// not on every `npm test`. tools/helm-test: the chart tests; tools/openapi-lint: Redocly CLI,
+// openapi-typescript and openapi-fetch (the OpenAPI lint and the typed-client flow).
 const { spawnSync } = require('node:child_process');
 const { existsSync, statSync } = require('node:fs');
 const path = require('node:path');
 
 const TOOLS = [
   { dir: 'helm-test', what: "the chart tests' tools", skip: process.env.SKIP_CHART_TESTS === '1' },
-  { dir: 'openapi-lint', what: 'the OpenAPI linter (Redocly CLI)', skip: false },
+  { dir: 'openapi-lint', what: 'the OpenAPI tools (Redocly CLI, openapi-typescript, openapi-fetch)', skip: false },
 ];
 
 for (const tool of TOOLS) {
