@@ -782,6 +782,25 @@ check('exposure matchers: a catch-all "/" path and a defaultBackend route /metri
 // ---------------------------------------------------------------------------
 // 6. Values the chart must refuse: `helm lint --strict` and `helm template` both fail
 // ---------------------------------------------------------------------------
+{
+  // database.mode → DB_MODE, and the pool defaults that go with it (the app's own, see parse-env.ts).
+  const env = (label, args) => {
+    const objs = rendered(label, ['-f', minimal, ...args]);
+    const cm = find(objs, 'ConfigMap', FULLNAME).data;
+    const hook = envOf(find(objs, 'Job', `${FULLNAME}-migrate`).spec.template.spec.containers[0]);
+    return { DB_MODE: cm.DB_MODE, DB_POOL_SIZE: cm.DB_POOL_SIZE, DB_CONNECT_TIMEOUT_MS: cm.DB_CONNECT_TIMEOUT_MS, hookMode: hook.DB_MODE?.value };
+  };
+  check('database.mode default: DB_MODE "postgres", pool 10, connection wait 2000 ms (as before)', () => {
+    eq(env('default mode', []), { DB_MODE: 'postgres', DB_POOL_SIZE: '10', DB_CONNECT_TIMEOUT_MS: '2000', hookMode: 'postgres' }, 'env');
+  });
+  check('database.mode=citus: DB_MODE "citus" for the API and the migration hook, pool 20, connection wait 5000 ms', () => {
+    eq(env('citus mode', ['--set', 'database.mode=citus']), { DB_MODE: 'citus', DB_POOL_SIZE: '20', DB_CONNECT_TIMEOUT_MS: '5000', hookMode: 'citus' }, 'env');
+  });
+  check('database.mode=citus with config.dbPoolSize / dbConnectTimeoutMs given: the given values win', () => {
+    const given = env('citus mode, pool given', ['--set', 'database.mode=citus', '--set', 'config.dbPoolSize=40', '--set', 'config.dbConnectTimeoutMs=900']);
+    eq([given.DB_POOL_SIZE, given.DB_CONNECT_TIMEOUT_MS], ['40', '900'], 'pool, wait');
+  });
+}
 const negatives = [
   { name: 'replicaCount "ten" (string)', args: ['-f', minimal, '--set-string', 'replicaCount=ten'], expect: /replicaCount: Invalid type/ },
   { name: 'HPA CPU target 150 %', args: ['-f', minimal, '--set', 'autoscaling.targetCPUUtilizationPercentage=150'], expect: /targetCPUUtilizationPercentage: Must be less than or equal to 100/ },
@@ -798,6 +817,8 @@ const negatives = [
   { name: 'REDIS_URL that is not redis://', args: ['-f', minimal, '--set', 'secrets.redisUrl=http://redis:6379'], expect: /redisUrl: Does not match pattern/ },
   { name: 'base domain "Bad_Domain"', args: ['-f', minimal, '--set', 'config.baseDomain=Bad_Domain'], expect: /baseDomain: Does not match pattern/ },
   { name: 'LOG_LEVEL "verbose"', args: ['-f', minimal, '--set', 'config.logLevel=verbose'], expect: /logLevel/ },
+  { name: 'database.mode "mysql"', args: ['-f', minimal, '--set', 'database.mode=mysql'], expect: /database.mode: database.mode must be one of the following|mode: .*must be one of/ },
+  { name: 'unknown key database.url', args: ['-f', minimal, '--set', 'database.url=x'], expect: /Additional property url is not allowed/ },
   { name: 'storage driver "gcs"', args: ['-f', minimal, '--set', 'config.storage.driver=gcs'], expect: /driver/ },
   { name: 'PgBouncer pool_mode "session"', args: ['-f', minimal, '--set', 'pgbouncer.poolMode=session'], expect: /poolMode/ },
   { name: 'PgBouncer enabled without an upstream host', args: ['-f', minimal, '--set', 'pgbouncer.enabled=true', '--set', 'secrets.databaseUser=u', '--set', 'secrets.databasePassword=p'], expect: /pgbouncer.upstream.host: String length must be greater than or equal to 1/ },

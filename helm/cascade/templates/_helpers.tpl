@@ -164,14 +164,16 @@ migration hook (which cannot rely on the ConfigMap during pre-install).
 */}}
 {{- define "cascade.configEnv" -}}
 {{- $c := .Values.config -}}
+{{- $citus := eq .Values.database.mode "citus" -}}
 NODE_ENV: "production"
+DB_MODE: {{ .Values.database.mode | quote }}
 PORT: {{ $c.port | toString | quote }}
 BASE_DOMAIN: {{ $c.baseDomain | quote }}
 TRUST_TENANT_HEADER: {{ $c.trustTenantHeader | toString | quote }}
 MAX_UPLOAD_BYTES: {{ $c.maxUploadBytes | int64 | toString | quote }}
-DB_POOL_SIZE: {{ $c.dbPoolSize | toString | quote }}
+DB_POOL_SIZE: {{ (kindIs "invalid" $c.dbPoolSize | ternary (ternary 20 10 $citus) $c.dbPoolSize) | toString | quote }}
 DB_STATEMENT_TIMEOUT_MS: {{ $c.dbStatementTimeoutMs | toString | quote }}
-DB_CONNECT_TIMEOUT_MS: {{ $c.dbConnectTimeoutMs | toString | quote }}
+DB_CONNECT_TIMEOUT_MS: {{ (kindIs "invalid" $c.dbConnectTimeoutMs | ternary (ternary 5000 2000 $citus) $c.dbConnectTimeoutMs) | toString | quote }}
 METRICS_MAX_TENANT_LABELS: {{ $c.metricsMaxTenantLabels | toString | quote }}
 JWT_EXPIRES_IN_SECONDS: {{ $c.jwtExpiresInSeconds | toString | quote }}
 MIGRATE_ON_START: "false"
