@@ -473,6 +473,27 @@ function commonChecks(label, objs) {
   });
 }
 {
+  const d = render(['-f', minimal]);
+  check('default: NODE_OPTIONS caps the V8 heap at 1024 MiB, at most 75 % of the 4Gi memory limit', () => {
+    expect(d.code === 0, d.stderr);
+    const cm = find(d.objects, 'ConfigMap', FULLNAME);
+    eq(cm.data.NODE_OPTIONS, '--max-old-space-size=1024', 'NODE_OPTIONS');
+    const limit = container(find(d.objects, 'Deployment', FULLNAME).spec.template.spec, 'api').resources.limits.memory;
+    expect(1024 * 4 <= Number(limit.replace('Gi', '')) * 1024 * 3, `limit ${limit}`);
+  });
+  const semi = render(['-f', minimal, '--set', 'nodeRuntime.maxSemiSpaceSizeMiB=32', '--set', 'nodeRuntime.maxOldSpaceSizeMiB=384', '--set', 'resources.limits.memory=512Mi']);
+  check('nodeRuntime: semi-space rendered when set; 384 MiB fits a 512Mi limit', () => {
+    expect(semi.code === 0, semi.stderr);
+    eq(find(semi.objects, 'ConfigMap', FULLNAME).data.NODE_OPTIONS, '--max-old-space-size=384 --max-semi-space-size=32', 'NODE_OPTIONS');
+  });
+  const over = render(['-f', minimal, '--set', 'nodeRuntime.maxOldSpaceSizeMiB=3500']);
+  record(
+    'nodeRuntime: a heap cap above 75 % of the memory limit is refused, naming both',
+    over.code !== 0 && /maxOldSpaceSizeMiB \(3500\) must be at most 75 % of resources.limits.memory \(4Gi = 4096 MiB\)/.test(over.stderr),
+    over.code === 0 ? 'rendered' : over.stderr,
+  );
+}
+{
   const r = render(['-f', minimal, '--kube-version', '1.24.0']);
   record('kubeVersion >=1.25 is enforced (rendering for 1.24 fails)', r.code !== 0 && /kubeVersion|kube version|incompatible/i.test(r.stderr), r.code === 0 ? 'rendered' : r.stderr);
 }

@@ -115,7 +115,20 @@ before the Job by its lower hook weight) unless an existing Secret is named.
 {{/*
 Render-time checks that a schema cannot express.
 */}}
+{{- define "cascade.nodeOptions" -}}
+{{- $n := .Values.nodeRuntime -}}
+--max-old-space-size={{ int $n.maxOldSpaceSizeMiB }}
+{{- if not (kindIs "invalid" $n.maxSemiSpaceSizeMiB) }} --max-semi-space-size={{ int $n.maxSemiSpaceSizeMiB }}{{ end }}
+{{- end }}
+
 {{- define "cascade.validate" -}}
+{{- $limit := toString (dig "limits" "memory" "" .Values.resources) -}}
+{{- $limitMiB := 0 -}}
+{{- if hasSuffix "Gi" $limit }}{{ $limitMiB = mul (int (trimSuffix "Gi" $limit)) 1024 }}{{ end -}}
+{{- if hasSuffix "Mi" $limit }}{{ $limitMiB = int (trimSuffix "Mi" $limit) }}{{ end -}}
+{{- if and (gt (int $limitMiB) 0) (gt (mul (int .Values.nodeRuntime.maxOldSpaceSizeMiB) 4) (mul (int $limitMiB) 3)) }}
+{{- fail (printf "nodeRuntime.maxOldSpaceSizeMiB (%d) must be at most 75 %% of resources.limits.memory (%s = %d MiB): the process needs memory outside the V8 heap too" (int .Values.nodeRuntime.maxOldSpaceSizeMiB) $limit (int $limitMiB)) }}
+{{- end }}
 {{- if not .Values.secrets.existingSecret }}
 {{- $_ := required "secrets.databaseUrl is required (or name secrets.existingSecret): without it the API would start an embedded development database" .Values.secrets.databaseUrl }}
 {{- $_ := required "secrets.jwtSecret is required (or name secrets.existingSecret)" .Values.secrets.jwtSecret }}
@@ -166,6 +179,7 @@ migration hook (which cannot rely on the ConfigMap during pre-install).
 {{- $c := .Values.config -}}
 {{- $citus := eq .Values.database.mode "citus" -}}
 NODE_ENV: "production"
+NODE_OPTIONS: {{ include "cascade.nodeOptions" . | quote }}
 DB_MODE: {{ .Values.database.mode | quote }}
 PORT: {{ $c.port | toString | quote }}
 BASE_DOMAIN: {{ $c.baseDomain | quote }}
