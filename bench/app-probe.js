@@ -7,10 +7,12 @@
 // With BENCH_CPU_PROFILE=<file>, the first SIGUSR2 also starts V8's CPU profiler (what
 // `node --cpu-prof` runs, at its 1 ms sampling interval) and the second one writes the profile:
 // exactly the measurement window, without start-up and provisioning in it.
+// BENCH_PROBE_PG names the `pg` module the server loads when it is not the app's (the PostGraphile
+// peer has its own).
 const inspector = require('node:inspector');
 const { monitorEventLoopDelay } = require('node:perf_hooks'); // performance, PerformanceObserver: Node globals
 const { renameSync, writeFileSync } = require('node:fs');
-const pg = require('pg');
+const pg = require(process.env.BENCH_PROBE_PG || 'pg');
 
 const FILE = process.env.BENCH_PROBE_FILE;
 const PROFILE_FILE = process.env.BENCH_CPU_PROFILE;
