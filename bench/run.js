@@ -20,7 +20,8 @@
 // is reported as skipped with the reason, never as a number.
 //
 // Flags: --quick (short smoke run), --profile (also a CPU profile of CASCADE under the mixed load),
-//        --skip-build, --keep-tmp. Env: see SETTINGS below (BENCH_*), DATABASE_URL, REDIS_URL.
+//        --skip-build, --keep-tmp. Env: see SETTINGS below (BENCH_*), DATABASE_URL, REDIS_URL, and
+//        BENCH_APP_NODE_OPTIONS (NODE_OPTIONS of the CASCADE process alone, e.g. memory flags).
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } = require('node:fs');
@@ -69,6 +70,9 @@ const SETTINGS = {
   mixedDuration: QUICK ? 10 : envInt('BENCH_MIXED_DURATION', 45),
   mixedControlDuration: QUICK ? 5 : envInt('BENCH_MIXED_CONTROL_DURATION', 25),
   profileDuration: QUICK ? 8 : envInt('BENCH_PROFILE_DURATION', 20),
+  // NODE_OPTIONS of the CASCADE process (of it alone: cleanEnv strips the caller's), so V8 memory
+  // flags (--max-semi-space-size, --max-old-space-size) can be compared run against run.
+  appNodeOptions: (process.env.BENCH_APP_NODE_OPTIONS || '').trim(),
 };
 
 /** Longest pause between two requests of one connection in the fixed-rate phase (see below). */
@@ -197,6 +201,7 @@ async function startCascade({ pg, jwtSecret, profileFile }) {
       BENCH_PROBE_FILE: timingFile,
       ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}),
       ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+      ...(SETTINGS.appNodeOptions ? { NODE_OPTIONS: SETTINGS.appNodeOptions } : {}),
     }),
   });
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -576,6 +581,17 @@ function trimTiming(t) {
     memory_at_end: t.memory
       ? { rss: t.memory.rss, heap_used: t.memory.heapUsed, heap_total: t.memory.heapTotal, external: t.memory.external }
       : null,
+    // the probe's sample with the highest RSS in the window (process.memoryUsage() + open sockets)
+    memory_peak: t.memory_peak
+      ? {
+          rss: t.memory_peak.rss,
+          heap_total: t.memory_peak.heapTotal,
+          heap_used: t.memory_peak.heapUsed,
+          external: t.memory_peak.external,
+          array_buffers: t.memory_peak.arrayBuffers,
+          sockets: t.memory_peak.sockets,
+        }
+      : null,
   };
 }
 
@@ -626,6 +642,7 @@ async function main() {
     `CASCADE benchmark · ${box.cpus} CPUs (${box.cpu_model}) · ${(box.total_mem_bytes / 2 ** 30).toFixed(1)} GiB · Node ${box.node} · load average ${box.loadavg_at_start.join(' ')}`,
   );
   if (QUICK) log('--quick: short phases and 1,000 connections; numbers are a smoke test, not results');
+  log(`CASCADE's NODE_OPTIONS (BENCH_APP_NODE_OPTIONS): ${SETTINGS.appNodeOptions || '(none)'}`);
 
   if (!flags.has('--skip-build')) await build();
   const peerInstall = await installPeer();
@@ -971,6 +988,7 @@ function assemble({ box, pg, saturation, pairedRatios, peer, mixed, control, dbP
       rss_idle_after_start_bytes: appIdle ? appIdle.rss : null,
       rss_peak_bytes: rss,
       vm_hwm_bytes: appHwm ? appHwm.hwm : null,
+      node_options: SETTINGS.appNodeOptions || null,
       shutdown,
     },
     leaks_total: leaks,
@@ -1004,11 +1022,48 @@ function chart(r) {
   });
 }
 
+/**
+ * Where CASCADE's RSS goes at its peak with many connections: the probe's process.memoryUsage()
+ * at the sample with the highest RSS of the window, beside the same at the control's few
+ * connections (run after it, in the same process).
+ */
+function whereTheRssGoes(m, k) {
+  const peakOf = (p) => p.server_timing && p.server_timing.memory_peak;
+  const [pm, pk] = [peakOf(m), peakOf(k)];
+  if (!pm) return ['Where the RSS goes: not measured (the probe reported no memory sample)', ''];
+  const cell = (x, f) => (x ? f(x) : '—');
+  const rest = (x) => mb(x.rss - x.heap_total - x.external);
+  return [
+    `Where the RSS goes: CASCADE at its highest RSS in the window (process.memoryUsage() from the probe, sampled every second)`,
+    table(
+      ['at the peak', `${num(m.connections)} connections`, `${num(k.connections)} connections`],
+      [
+        ['RSS', mb(pm.rss), cell(pk, (x) => mb(x.rss))],
+        [
+          'V8 heap: total (committed) / used',
+          `${mb(pm.heap_total)} / ${mb(pm.heap_used)}`,
+          cell(pk, (x) => `${mb(x.heap_total)} / ${mb(x.heap_used)}`),
+        ],
+        [
+          'external (Buffers, native objects) / of it ArrayBuffers',
+          `${mb(pm.external)} / ${mb(pm.array_buffers)}`,
+          cell(pk, (x) => `${mb(x.external)} / ${mb(x.array_buffers)}`),
+        ],
+        ['rest: RSS − heap total − external (code, stacks, libuv, sockets, malloc)', rest(pm), cell(pk, rest)],
+        ['TCP sockets open in the process (clients + its pg / Redis)', num(pm.sockets), cell(pk, (x) => num(x.sockets))],
+        ['RSS before the phase (/proc; RSS rarely shrinks, so a later phase starts high)', mb(m.rss_before_bytes), mb(k.rss_before_bytes)],
+      ],
+      ['l', 'r', 'r'],
+    ),
+    '',
+  ];
+}
+
 function report(r) {
   const out = [];
   const m = r.mixed;
   out.push(
-    `CASCADE benchmark ${r.date.slice(0, 10)} · ${r.machine.cpus} CPUs · ${(r.machine.total_mem_bytes / 2 ** 30).toFixed(1)} GiB · Node ${r.machine.node} · PostgreSQL ${r.postgres.version}${r.postgres.embedded ? ' (embedded)' : ''} · ${r.redis ? 'Redis' : 'no Redis'}`,
+    `CASCADE benchmark ${r.date.slice(0, 10)} · ${r.machine.cpus} CPUs · ${(r.machine.total_mem_bytes / 2 ** 30).toFixed(1)} GiB · Node ${r.machine.node} · PostgreSQL ${r.postgres.version}${r.postgres.embedded ? ' (embedded)' : ''} · ${r.redis ? 'Redis' : 'no Redis'} · CASCADE's NODE_OPTIONS: ${r.app.node_options || '(none)'}`,
   );
   out.push('');
   out.push(
@@ -1110,6 +1165,7 @@ function report(r) {
     ),
   );
   out.push('');
+  out.push(...whereTheRssGoes(m, k));
   const d = r.db_path_rate;
   if (d) {
     out.push(
