@@ -1,7 +1,7 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, tenantRequired, unauthorized } from '@cascade/core';
 import { ApiKeyVerifier } from './api-keys/api-key.verifier';
 import { isApiKey } from './api-keys/api-key-secret';
@@ -30,7 +30,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     if (!req.headers.authorization && this.config.trustTenantHeader) {
       if (!req.headers['x-tenant-id']) throw tenantRequired();
       setPrincipal({ userId: null, tenantId: null, role: 'admin', via: 'gateway' });
@@ -46,7 +46,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   /** API keys and the identity provider's tokens (contract v2, "Other ways in"); null: our own token. */
-  private otherWayIn(req: Request): Promise<AccessClaims> | null {
+  private otherWayIn(req: FastifyRequest): Promise<AccessClaims> | null {
     const header = req.headers.authorization;
     const token = /^bearer +(\S+) *$/i.exec(header ?? '')?.[1];
     if (!token) return null;
