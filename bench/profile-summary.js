@@ -39,7 +39,7 @@ function categoryOf(frame) {
 /**
  * Components a request's CPU goes to. Each sample is charged to the first frame, walking from the
  * sampled (leaf) function towards the root, that matches one of these — so a socket write issued
- * by the pg driver counts as "database driver", one issued by Express as "HTTP response".
+ * by the pg driver counts as "database driver", one issued by Fastify as "HTTP response".
  */
 const COMPONENTS = [
   ['JWT verification (passport-jwt, jsonwebtoken)', /node_modules\/(jsonwebtoken|jws|jwa|passport|passport-jwt|@nestjs\/passport)\//],
@@ -53,11 +53,12 @@ const COMPONENTS = [
   ['Nest dependency injection (request scope)', /node_modules\/@nestjs\/core\/injector\//],
   [
     'Nest pipeline (router, guards, interceptors, pipes) and rxjs',
-    /node_modules\/(@nestjs\/(core|common|platform-express)|rxjs|iterare|reflect-metadata)\/|^node:async_hooks/,
+    /node_modules\/(@nestjs\/(core|common|platform-fastify|platform-express)|rxjs|iterare|reflect-metadata)\/|^node:async_hooks/,
   ],
   [
-    'Express, router and middleware (helmet, cors, body-parser)',
-    /node_modules\/(express|router|helmet|cors|body-parser|raw-body|finalhandler|send|content-type|type-is|on-finished|qs|depd|statuses|vary|accepts|negotiator|mime-types|media-typer|iconv-lite|safe-buffer|cookie|etag|fresh|proxy-addr|forwarded|ipaddr\.js|parseurl|encodeurl|escape-html|range-parser)\//,
+    // Fastify since the move off Express; Express's packages stay listed so older profiles summarise alike.
+    'HTTP framework: Fastify or Express, router, hooks/middleware (helmet, cors)',
+    /node_modules\/(fastify|@fastify\/[\w-]+|find-my-way|avvio|light-my-request|fast-querystring|fast-decode-uri-component|fast-json-stringify|fastify-plugin|toad-cache|safe-regex2|process-warning|rfdc|abstract-logging|express|router|helmet|cors|body-parser|raw-body|finalhandler|send|content-type|type-is|on-finished|qs|depd|statuses|vary|accepts|negotiator|mime-types|media-typer|iconv-lite|safe-buffer|cookie|etag|fresh|proxy-addr|forwarded|ipaddr\.js|parseurl|encodeurl|escape-html|range-parser)\//,
   ],
   ['CASCADE code (libs, apps)', /\/dist\/(libs|apps)\//],
   ['HTTP response write (node:http outgoing)', /^node:_http_outgoing/],

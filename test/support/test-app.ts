@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { TokenService } from '@cascade/auth';
 import { AppConfig, parseEnv, uuidv7 } from '@cascade/core';
 import { AppModule } from '../../apps/api/src/app.module';
-import { configureApp } from '../../apps/api/src/http/configure-app';
+import { configureApp, createHttpAdapter } from '../../apps/api/src/http/configure-app';
+import { recordRoutes } from './routes';
 import { TestDatabase } from './test-database';
 
 export interface TenantSession {
@@ -69,12 +70,15 @@ export class TestApp {
     const config: AppConfig = { ...parsed, jwtSecret: parsed.jwtSecret as string, ...opts.config };
     @Module({ imports: [AppModule.register(config), ...(opts.modules ?? [])] })
     class TestRootModule {}
-    const app = await NestFactory.create<NestExpressApplication>(TestRootModule as unknown as DynamicModule, {
+    const app = await NestFactory.create<NestFastifyApplication>(TestRootModule as unknown as DynamicModule, createHttpAdapter(config), {
       bodyParser: false,
       logger: process.env.TEST_LOGS ? ['log', 'error', 'warn'] : false,
     });
+    recordRoutes(app);
     configureApp(app, config);
     await app.init();
+    // supertest and the specs that listen themselves use the bare server: Fastify must be ready first.
+    await app.getHttpAdapter().getInstance().ready();
     return new TestApp(app, db, config, opts.database === undefined || opts.ownDatabase === true);
   }
 

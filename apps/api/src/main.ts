@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TokenService } from '@cascade/auth';
 import { AppConfig, loadConfig, uuidv7 } from '@cascade/core';
 import { LocalDatabase, openLocalDatabase, runMigrations } from '@cascade/database';
 import { AppModule } from './app.module';
-import { configureApp } from './http/configure-app';
+import { configureApp, createHttpAdapter } from './http/configure-app';
 import { createAppLogger } from './lifecycle/app-logger';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 import { assertCanListen, describeStartupFailure } from './lifecycle/startup-error';
@@ -37,7 +37,10 @@ async function main(): Promise<void> {
       const { applied } = await runMigrations(config);
       if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
     }
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: appLogger });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createHttpAdapter(config), {
+      bodyParser: false,
+      logger: appLogger,
+    });
     configureApp(app, config);
     await app.listen(config.port, config.host);
     installGracefulShutdown(app, { graceMs: config.shutdownGraceMs, onClosed: stopLocal });
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
 }
 
 /** What a developer needs next: the CLI's database, a token, a first curl. */
-function printDevelopmentHints(app: NestExpressApplication, config: AppConfig & { generatedSecret: boolean }, local: LocalDatabase | undefined): void {
+function printDevelopmentHints(app: NestFastifyApplication, config: AppConfig & { generatedSecret: boolean }, local: LocalDatabase | undefined): void {
   const base = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
   let text = '';
   if (local) {

@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { IS_PUBLIC } from '@cascade/auth';
 import { ScopedTransaction } from '@cascade/database';
 import { CommitParticipant } from '@cascade/tenancy';
@@ -21,7 +21,7 @@ export class AuditCommitParticipant implements CommitParticipant {
   ) {}
 
   async beforeCommit(context: ExecutionContext, result: unknown, tx: ScopedTransaction): Promise<void> {
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     if (!MUTATING.has(req.method)) return;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return;
     await this.trail.recordSuccess(req, tx, result);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { findPrincipal } from '@cascade/auth';
-import { currentRequestId, isUuid } from '@cascade/core';
+import { currentRequestId, isUuid, routeTemplateOf } from '@cascade/core';
 import { ScopedTransaction, TransactionRunner } from '@cascade/database';
 import { findTenantContext } from '@cascade/tenancy';
 import { AuditEvent, AuditOutcome } from './audit-event';
@@ -25,12 +25,12 @@ export class AuditTrail {
   ) {}
 
   /** Called just before COMMIT with the handler's result. */
-  async recordSuccess(req: Request, tx: ScopedTransaction, result: unknown): Promise<void> {
+  async recordSuccess(req: FastifyRequest, tx: ScopedTransaction, result: unknown): Promise<void> {
     const details = auditDetailsOf();
     const ctx = findTenantContext();
-    const routeId = isUuid(req.params?.id) ? req.params.id : null;
+    const routeId = routeIdOf(req);
     const bodyId = isUuid((result as { id?: unknown } | null)?.id) ? (result as { id: string }).id : null;
-    const derived = deriveAction(req.method, req.route?.path);
+    const derived = deriveAction(req.method, routeTemplateOf(req));
     const platform = !ctx;
     const tenantId = ctx?.tenant.id ?? details.tenantId ?? (platform ? (routeId ?? bodyId) : null);
     if (!tenantId || details.tenantGone) {
@@ -54,9 +54,10 @@ export class AuditTrail {
    * A refused request (404 on an id, 403, 429), in its own short transaction, under the caller's
    * tenant. 429s come in floods: at most one event per tenant and code per second is written.
    */
-  async recordDenied(req: Request, code: string): Promise<void> {
+  async recordDenied(req: FastifyRequest, code: string): Promise<void> {
     const tenantId = findTenantContext()?.tenant.id ?? findPrincipal()?.tenantId;
-    if (!tenantId || !req.route) return;
+    const route = routeTemplateOf(req);
+    if (!tenantId || !route) return;
     if (code === 'rate_limited' || code === 'too_many_concurrent_requests') {
       const key = `${tenantId}:${code}`;
       const last = this.lastFlood.get(key) ?? 0;
@@ -64,18 +65,18 @@ export class AuditTrail {
       if (this.lastFlood.size > 10_000) this.lastFlood.clear();
       this.lastFlood.set(key, Date.now());
     }
-    const derived = deriveAction(req.method, req.route.path);
-    const resourceId = isUuid(req.params?.id) ? req.params.id : null;
+    const derived = deriveAction(req.method, route);
+    const resourceId = routeIdOf(req);
     await this.write(tenantId, this.event(req, tenantId, 'denied', { ...derived, resourceId }));
   }
 
   /** Logins: the same event whether or not the email exists (no user id on a failure). */
-  async recordLogin(req: Request, tenantId: string, actorId: string | null, outcome: AuditOutcome): Promise<void> {
+  async recordLogin(req: FastifyRequest, tenantId: string, actorId: string | null, outcome: AuditOutcome): Promise<void> {
     await this.recordAuth(req, tenantId, actorId, outcome === 'success' ? 'auth.login' : 'auth.login_failed', outcome);
   }
 
   /** Sign-in events outside a tenant request (login, refresh, reuse detection), in their own transaction. */
-  async recordAuth(req: Request, tenantId: string, actorId: string | null, action: string, outcome: AuditOutcome): Promise<void> {
+  async recordAuth(req: FastifyRequest, tenantId: string, actorId: string | null, action: string, outcome: AuditOutcome): Promise<void> {
     await this.write(tenantId, this.event(req, tenantId, outcome, { action, resourceType: 'user', resourceId: actorId }, actorId));
   }
 
@@ -89,7 +90,7 @@ export class AuditTrail {
   }
 
   private event(
-    req: Request,
+    req: FastifyRequest,
     tenantId: string,
     outcome: AuditOutcome,
     what: { action: string; resourceType: string | null; resourceId: string | null },
@@ -105,4 +106,10 @@ export class AuditTrail {
       requestId: currentRequestId() ?? null,
     };
   }
+}
+
+/** The route's `:id` when it is one (a uuid), else null. */
+function routeIdOf(req: FastifyRequest): string | null {
+  const id = (req.params as Record<string, unknown> | undefined)?.id;
+  return isUuid(id) ? id : null;
 }

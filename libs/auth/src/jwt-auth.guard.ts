@@ -1,8 +1,8 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { ExtractJwt } from 'passport-jwt';
-import { Request } from 'express';
 import { APP_CONFIG, AppConfig, tenantRequired, unauthorized } from '@cascade/core';
 import { ApiKeyVerifier } from './api-keys/api-key.verifier';
 import { isApiKey } from './api-keys/api-key-secret';
@@ -14,7 +14,7 @@ import { VerifiedTokens } from './verified-tokens';
 
 const passportToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
-function bearerToken(req: Request): string | undefined {
+function bearerToken(req: FastifyRequest): string | undefined {
   return /^bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1];
 }
 
@@ -40,7 +40,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     if (!req.headers.authorization && this.config.trustTenantHeader) {
       if (!req.headers['x-tenant-id']) throw tenantRequired();
       setPrincipal({ userId: null, tenantId: null, role: 'admin', via: 'gateway' });
@@ -73,7 +73,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (err || !claims) throw unauthorized('Missing, invalid or expired token');
     const access = claims as unknown as AccessClaims;
     // Remember the proof only for the exact string passport verified.
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     const token = bearerToken(req);
     if (token !== undefined && access.exp !== undefined && token === passportToken(req)) this.verified.remember(token, access, access.exp);
     const principal = this.registry.judge(access);

@@ -7,6 +7,7 @@ export * from './errors/domain.error';
 export * from './errors/error-codes';
 export * from './http/request-context';
 export * from './http/request-id';
+export * from './http/route-template';
 export * from './ids/uuid';
 export * from './pagination/cursor';
 export * from './pagination/list-query.dto';

@@ -1,20 +1,26 @@
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@cascade/core';
 import { canonicalJson, idempotencyKeyOf, jsonFingerprint, uploadFingerprint } from './idempotency-key';
 import { StoredKey } from './idempotency-key.repository';
 import { decide } from './idempotency-keys.service';
 
-const req = (over: Partial<Request> & { headers?: Record<string, string>; rawHeaders?: string[] }) =>
+/** A Fastify request as the fingerprint reads it: the matched route, params, query, body and headers. */
+const req = ({
+  route = { path: '/api/resources' },
+  rawHeaders = [],
+  ...over
+}: { route?: { path: string }; headers?: Record<string, string>; rawHeaders?: string[]; body?: unknown }) =>
   ({
     method: 'POST',
-    route: { path: '/api/resources' },
+    is404: false,
+    routeOptions: { url: route.path },
     params: {},
     query: {},
     body: {},
     headers: {},
-    rawHeaders: [],
+    raw: { rawHeaders },
     ...over,
-  }) as unknown as Request;
+  }) as unknown as FastifyRequest;
 
 const codeOf = (fn: () => unknown) => {
   try {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Request } from 'express';
-import { validationFailed } from '@cascade/core';
+import type { FastifyRequest } from 'fastify';
+import { routeTemplateOf, validationFailed } from '@cascade/core';
 import { IDEMPOTENCY_POLICY } from './idempotency.policy';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -10,11 +10,11 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
 const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 /** The request's Idempotency-Key, undefined when it sent none; anything malformed is a 400. */
-export function idempotencyKeyOf(req: Request): string | undefined {
+export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
   const raw = req.headers[IDEMPOTENCY_KEY_HEADER];
   if (raw === undefined) return undefined;
   // Node joins repeated headers with ", ", which would silently make another key: refuse both.
-  const repeated = req.rawHeaders.filter((_, i) => i % 2 === 0).filter((h) => h.toLowerCase() === IDEMPOTENCY_KEY_HEADER).length > 1;
+  const repeated = req.raw.rawHeaders.filter((_, i) => i % 2 === 0).filter((h) => h.toLowerCase() === IDEMPOTENCY_KEY_HEADER).length > 1;
   if (repeated || Array.isArray(raw) || !KEY_PATTERN.test(raw)) {
     throw validationFailed('Idempotency-Key must be sent once, as 1 to 255 printable ASCII characters');
   }
@@ -41,7 +41,7 @@ export function canonicalJson(value: unknown, depth = 0): string {
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** What "the same request" means for a JSON route: method, route template, path params, query, canonical body. */
-export function jsonFingerprint(req: Request): string {
+export function jsonFingerprint(req: FastifyRequest): string {
   return sha256(
     [
       'json',
@@ -60,7 +60,7 @@ export function jsonFingerprint(req: Request): string {
  * Content-Length. Hashing the bytes would mean holding or re-reading the stream; a client that
  * reuses a key for another file of the exact same length gets the first answer.
  */
-export function uploadFingerprint(req: Request): string {
+export function uploadFingerprint(req: FastifyRequest): string {
   const mediaType = String(req.headers['content-type'] ?? '')
     .split(';')[0]
     .trim()
@@ -71,6 +71,6 @@ export function uploadFingerprint(req: Request): string {
   );
 }
 
-function routeOf(req: Request): string {
-  return String((req.route as { path?: unknown } | undefined)?.path ?? req.path);
+function routeOf(req: FastifyRequest): string {
+  return routeTemplateOf(req) ?? req.url.split('?')[0];
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Request } from 'express';
 import { EntityManager } from 'typeorm';
 import { findPrincipal } from '@cascade/auth';
 import { ScopedTransaction, TransactionRunner, TransactionScope } from '@cascade/database';
@@ -52,7 +51,7 @@ export function decide(found: StoredKey | undefined, fingerprint: string): 'proc
   return 'replay';
 }
 
-/** The body exactly as Express sends an object (`res.json` is JSON.stringify with no options). */
+/** The body exactly as Fastify sends an object (JSON.stringify with no options, no response schema). */
 export const serializeBody = (body: unknown): string | null => (body === undefined ? null : JSON.stringify(body));
 
 @Injectable()
@@ -92,10 +91,9 @@ export class IdempotencyKeys {
    * Called by an upload inside the transaction that makes its change visible, so the answer and
    * the change commit together. A no-op for a request that sent no key.
    */
-  async completeUpload(req: Request, tx: ScopedTransaction, body: unknown): Promise<void> {
+  async completeUpload(status: number, tx: ScopedTransaction, body: unknown): Promise<void> {
     const claim = uploadClaimOf();
     if (!claim) return;
-    const status = req.res?.statusCode ?? 201;
     const done = await this.keys.complete(await tx.manager(), claim.scope, claim.key, claim.ownerId, status, serializeBody(body));
     // Our lease lapsed and another request took the key over: this upload must not commit too.
     if (!done) throw idempotencyInProgress();

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, concatMap, finalize, from, Observable, of } from 'rxjs';
 import { uuidv7 } from '@cascade/core';
 import { currentConnection, currentTransaction } from '@cascade/tenancy';
@@ -32,15 +32,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const req = context.switchToHttp().getRequest<Request>();
-    const res = context.switchToHttp().getResponse<Response>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const res = context.switchToHttp().getResponse<FastifyReply>();
     const key = idempotencyKeyOf(req);
     if (key === undefined) return next.handle();
     const mode = this.reflector.get<IdempotencyMode | undefined>(IDEMPOTENCY_MODE, context.getHandler()) ?? 'transaction';
     return mode === 'upload' ? this.upload(req, res, key, next) : this.inTransaction(req, res, key, next);
   }
 
-  private async inTransaction(req: Request, res: Response, key: string, next: CallHandler): Promise<Observable<unknown>> {
+  private async inTransaction(req: FastifyRequest, res: FastifyReply, key: string, next: CallHandler): Promise<Observable<unknown>> {
     const scope = keyScopeOf();
     const fingerprint = jsonFingerprint(req);
     // The same connection the controller gets: one transaction for key and change.
@@ -58,7 +58,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  private async upload(req: Request, res: Response, key: string, next: CallHandler): Promise<Observable<unknown>> {
+  private async upload(req: FastifyRequest, res: FastifyReply, key: string, next: CallHandler): Promise<Observable<unknown>> {
     const claim: UploadClaim = { scope: keyScopeOf(), key, fingerprint: uploadFingerprint(req), ownerId: uuidv7(), completed: false };
     const stored = await this.keys.claimForUpload(claim);
     if (stored) return of(replay(res, stored));
@@ -94,8 +94,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 }
 
 /** The first answer again: its status, its exact body, and the header saying so. */
-function replay(res: Response, stored: StoredKey): unknown {
+function replay(res: FastifyReply, stored: StoredKey): unknown {
   res.status(stored.responseStatus ?? 200);
-  res.setHeader(REPLAYED_HEADER, 'true');
+  res.header(REPLAYED_HEADER, 'true');
   return stored.responseBody === null ? undefined : (JSON.parse(stored.responseBody) as unknown);
 }

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { keepRequestContext } from '@cascade/core';
+import { keepRequestContext, routeTemplateOf } from '@cascade/core';
 import { findTenantContext } from '@cascade/tenancy';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { M } from './metric-names';
@@ -33,24 +33,24 @@ export class HttpMetrics implements OnModuleDestroy {
     clearInterval(this.refresher);
   }
 
-  middleware() {
-    return (req: Request, res: Response, next: NextFunction) => {
+  /** A Fastify onRequest hook: the request is recorded once its response has been written. */
+  onRequest() {
+    return (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
       const started = process.hrtime.bigint();
-      res.once(
+      reply.raw.once(
         'finish',
-        keepRequestContext(() => this.record(req, res, Number(process.hrtime.bigint() - started) / 1e9)),
+        keepRequestContext(() => this.record(req, reply, Number(process.hrtime.bigint() - started) / 1e9)),
       );
-      next();
+      done();
     };
   }
 
-  /** The route template Express matched, or a fixed word: raw URLs never become label values. */
-  static endpointOf(req: Request): string {
-    const path = (req.route as { path?: unknown } | undefined)?.path;
-    return typeof path === 'string' ? path : 'unmatched';
+  /** The route template the request matched, or a fixed word: raw URLs never become label values. */
+  static endpointOf(req: FastifyRequest): string {
+    return routeTemplateOf(req) ?? 'unmatched';
   }
 
-  private record(req: Request, res: Response, seconds: number): void {
+  private record(req: FastifyRequest, res: FastifyReply, seconds: number): void {
     const ctx = findTenantContext();
     const tenant = this.labels.label(ctx?.tenant.id);
     const endpoint = HttpMetrics.endpointOf(req);

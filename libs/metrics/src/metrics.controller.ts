@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import { timingSafeEqual } from 'node:crypto';
-import { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '@cascade/auth';
 import { APP_CONFIG, AppConfig, unauthorized } from '@cascade/core';
 
@@ -22,7 +22,7 @@ export class MetricsController extends PrometheusController {
   }
 
   @Get()
-  override index(@Res({ passthrough: true }) response: Response, @Req() req?: Request) {
+  override index(@Res({ passthrough: true }) response: FastifyReply, @Req() req?: FastifyRequest) {
     const token = this.config.metricsToken;
     if (token) {
       const given = (req?.headers.authorization ?? '').replace(/^Bearer\s+/i, '');

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Counter } from 'prom-client';
 import { PREFETCH_CELL, PrefetchKey, TenantCache } from '@cascade/cache';
 import { DomainError, featureNotEnabled } from '@cascade/core';
@@ -34,7 +34,7 @@ export class TenantLimitsGuard implements CanActivate {
     if (!ctx) return true; // public and platform routes
     const tenantId = ctx.tenant.id;
     const limits = await this.limits.of(tenantId);
-    const res = context.switchToHttp().getResponse<Response>();
+    const res = context.switchToHttp().getResponse<FastifyReply>();
 
     // Issued in the same tick as the rate-limit call below: one write to Redis carries both.
     const prefetchKey = this.reflector.get<PrefetchKey | undefined>(PREFETCH_CELL, context.getHandler());
@@ -42,9 +42,9 @@ export class TenantLimitsGuard implements CanActivate {
     if (cell) this.cache.forTenant(tenantId).prefetch(cell);
     const rate = await this.rate.hit(tenantId, limits.max_api_calls_per_minute);
     const resetSeconds = Math.ceil(rate.resetMs / 1000);
-    res.setHeader('RateLimit-Limit', String(rate.limit));
-    res.setHeader('RateLimit-Remaining', String(rate.remaining));
-    res.setHeader('RateLimit-Reset', String(resetSeconds));
+    res.header('RateLimit-Limit', String(rate.limit));
+    res.header('RateLimit-Remaining', String(rate.remaining));
+    res.header('RateLimit-Reset', String(resetSeconds));
     if (!rate.allowed) {
       this.rateLimited.inc({ tenant_id: this.labels.label(tenantId) });
       throw new DomainError(
@@ -67,7 +67,7 @@ export class TenantLimitsGuard implements CanActivate {
         { 'Retry-After': '1' },
       );
     }
-    res.once('close', release);
+    res.raw.once('close', release);
 
     const feature = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_FEATURE, [context.getHandler(), context.getClass()]);
     if (feature && !limits.features.includes(feature)) throw featureNotEnabled(feature);

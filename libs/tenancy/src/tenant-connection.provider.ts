@@ -1,6 +1,7 @@
 import { createParamDecorator, Inject, Injectable, Scope } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { EntityManager } from 'typeorm';
 import { findPrincipal } from '@cascade/auth';
 import { ContextSlot, findRequestContext, requestContext } from '@cascade/core';
@@ -23,9 +24,10 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 @Injectable({ scope: Scope.REQUEST })
 export class TenantConnection {
   private tx?: ScopedTransaction;
+  private response?: ServerResponse;
 
   constructor(
-    @Inject(REQUEST) private readonly req: Request,
+    @Inject(REQUEST) private readonly req: FastifyRequest,
     private readonly runner: TransactionRunner,
   ) {}
 
@@ -43,6 +45,11 @@ export class TenantConnection {
     return this.transaction().actAsTenant(tenantId);
   }
 
+  /** Set at the edge: a response that closes before the transaction ended (client gone) rolls it back. */
+  abandonWhenClosed(response: ServerResponse): void {
+    this.response = response;
+  }
+
   /** The transaction, once the request has used the connection (the interceptor ends it). */
   get transactionIfStarted(): ScopedTransaction | undefined {
     return this.tx;
@@ -52,7 +59,7 @@ export class TenantConnection {
     if (this.tx) return this.tx;
     const tx = this.runner.begin(this.scope());
     this.tx = tx;
-    const res = this.req.res;
+    const res = this.response;
     if (res) {
       const abandon = () => void tx.rollback();
       if (res.destroyed) abandon();

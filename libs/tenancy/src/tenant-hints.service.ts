@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, isUuid, tenantMismatch, tenantNotFound, validationFailed } from '@cascade/core';
 import { TenantDirectory } from './tenant-directory.service';
 import { RESERVED_SLUGS, TenantRecord } from './tenant-record';
@@ -19,14 +19,14 @@ export class TenantHints {
   ) {}
 
   /** The tenant the hints name, or null when none names one. Unknown → 404; disagreement → 403. */
-  async resolve(req: Request): Promise<TenantRecord | null> {
+  async resolve(req: FastifyRequest): Promise<TenantRecord | null> {
     const fromHeader = await this.fromHeader(req);
     const fromHost = await this.fromHost(req);
     if (fromHeader && fromHost && fromHeader.id !== fromHost.id) throw tenantMismatch();
     return fromHeader ?? fromHost;
   }
 
-  private async fromHeader(req: Request): Promise<TenantRecord | null> {
+  private async fromHeader(req: FastifyRequest): Promise<TenantRecord | null> {
     const raw = req.headers['x-tenant-id'];
     if (raw === undefined) return null;
     const value = (Array.isArray(raw) ? raw[0] : raw).trim().toLowerCase();
@@ -38,7 +38,7 @@ export class TenantHints {
     return found;
   }
 
-  private async fromHost(req: Request): Promise<TenantRecord | null> {
+  private async fromHost(req: FastifyRequest): Promise<TenantRecord | null> {
     const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
     if (!host || host === 'localhost' || /^[\d.]+$/.test(host) || host.startsWith('[')) return null;
     const base = this.config.baseDomain;

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { findPrincipal, IS_PUBLIC, PLATFORM_ROUTE } from '@cascade/auth';
 import { tenantMismatch, tenantRequired, tenantSuspended, unauthorized } from '@cascade/core';
 import { setTenantContext } from './tenant-context';
@@ -24,7 +24,7 @@ export class TenantGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     if (this.reflector.getAllAndOverride<boolean>(PLATFORM_ROUTE, targets)) return true;
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     const principal = findPrincipal();
     if (!principal) throw unauthorized();
     if (principal.role === 'platform_admin') return true; // the roles guard refuses it

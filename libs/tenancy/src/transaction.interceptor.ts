@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Optional } from '@nestjs/common';
 import { ContextIdFactory, ModuleRef } from '@nestjs/core';
-import { Request } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, concatMap, from, Observable } from 'rxjs';
 import { COMMIT_PARTICIPANT, CommitParticipant } from './commit-participant';
 import { bindTenantConnection, currentTransaction, TenantConnection } from './tenant-connection.provider';
@@ -19,10 +19,13 @@ export class TransactionInterceptor implements NestInterceptor {
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const req = context.switchToHttp().getRequest<Request>();
+    const http = context.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
     const contextId = ContextIdFactory.getByRequest(req);
     this.moduleRef.registerRequestByContextId(req, contextId);
-    bindTenantConnection(await this.moduleRef.resolve(TenantConnection, contextId, { strict: false }));
+    const connection = await this.moduleRef.resolve(TenantConnection, contextId, { strict: false });
+    connection.abandonWhenClosed(http.getResponse<FastifyReply>().raw);
+    bindTenantConnection(connection);
     return next.handle().pipe(
       concatMap(async (body: unknown) => {
         const tx = currentTransaction();

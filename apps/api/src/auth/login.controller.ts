@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { describeAudit } from '@cascade/audit';
 import { Public } from '@cascade/auth';
 import { currentTenantContext, TenantConnection, Tx } from '@cascade/tenancy';
@@ -32,7 +32,7 @@ export class LoginController {
     jsonBody: true,
     errors: ['tenant_required', 'unauthorized', 'tenant_suspended', 'tenant_not_found', 'rate_limited'],
   })
-  run(@Req() req: Request, @Body() dto: LoginDto) {
+  run(@Req() req: FastifyRequest, @Body() dto: LoginDto) {
     return this.login.login(req, dto);
   }
 
@@ -48,7 +48,7 @@ export class LoginController {
     jsonBody: true,
     errors: ['unauthorized', 'tenant_suspended'],
   })
-  refresh(@Req() req: Request, @Body() dto: RefreshDto) {
+  refresh(@Req() req: FastifyRequest, @Body() dto: RefreshDto) {
     return this.sessions.refresh(req, dto.refresh_token);
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AuditTrail } from '@cascade/audit';
 import { verifyAgainstDummy, verifyPassword } from '@cascade/auth';
 import { tenantRequired, tenantSuspended, unauthorized } from '@cascade/core';
@@ -24,7 +24,7 @@ export class LoginService {
     private readonly audit: AuditTrail,
   ) {}
 
-  async login(req: Request, dto: LoginDto): Promise<TokenPair> {
+  async login(req: FastifyRequest, dto: LoginDto): Promise<TokenPair> {
     const tenant = await this.hints.resolve(req);
     if (!tenant) throw tenantRequired();
     if (tenant.status === 'suspended') throw tenantSuspended();

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { EntityManager } from 'typeorm';
 import { AuditTrail } from '@cascade/audit';
 import {
@@ -67,7 +67,7 @@ export class SessionsService {
     return this.pair(tenantId, { sessionId, userId: user.id, role: user.role, epoch: user.session_epoch }, refresh.token);
   }
 
-  async refresh(req: Request, presented: unknown): Promise<TokenPair> {
+  async refresh(req: FastifyRequest, presented: unknown): Promise<TokenPair> {
     const parsed = parseRefreshToken(presented);
     if (!parsed) throw refused();
     const { tenantId, hash } = parsed;

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
 import { AuditTrail } from '@cascade/audit';
 import { ListQueryDto } from '@cascade/core';
 import { Idempotent, IdempotencyKeys } from '@cascade/idempotency';
@@ -39,16 +39,17 @@ export class FilesController {
     errors: ['quota_exceeded'],
     headers: { Location: 'The new file: /api/files/{id}' },
   })
-  async upload(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<FileView> {
+  async upload(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<FileView> {
     const { tenant, principal } = currentTenantContext();
     // Uploads and deletes run short transactions of their own (no request transaction for the
     // audit interceptor to join), so their audit event and their Idempotency-Key answer go into the
     // transaction that commits the change.
-    const file = await this.uploads.upload(req, tenant.id, principal.userId, async (tx, result) => {
-      await this.idempotency.completeUpload(req, tx, result);
+    // The body was left unread by the content-type parser: busboy streams it from the raw request.
+    const file = await this.uploads.upload(req.raw, tenant.id, principal.userId, async (tx, result) => {
+      await this.idempotency.completeUpload(res.statusCode, tx, result);
       await this.audit.recordSuccess(req, tx, result);
     });
-    res.setHeader('Location', `/api/files/${file.id}`);
+    res.header('Location', `/api/files/${file.id}`);
     return file;
   }
 
@@ -82,37 +83,36 @@ export class FilesController {
   async content(
     @Param('id', UuidPipe) id: string,
     @CurrentTenant() tenant: TenantRecord,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const tenantId = tenant.id;
     const file = await this.files.describe(tenantId, id);
     const etag = etagOf(file.sha256);
     const cacheHeaders = { ETag: etag, 'Cache-Control': 'private, no-cache' };
     if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
-      res.status(304).set(cacheHeaders).end();
+      void res.status(304).headers(cacheHeaders).send();
       return;
     }
     // Opened before any header is set, so a failure still answers in the contract's error shape.
     const body = req.method === 'HEAD' ? undefined : await this.files.open(tenantId, file);
-    res.status(200).set({
+    res.status(200).headers({
       ...cacheHeaders,
       'Content-Type': file.content_type,
       'Content-Length': String(file.size),
       'Content-Disposition': contentDisposition(file.filename),
     });
     if (!body) {
-      res.end();
+      // HEAD: an empty body would make Fastify's HEAD route answer Content-Length: 0; an empty
+      // stream keeps the file's length, and the stored object is never opened.
+      void res.send(Readable.from([]));
       return;
     }
-    try {
-      await pipeline(body, res);
-    } catch (err) {
-      // Headers are out: nothing more can be said to the client, whose connection pipeline closed.
-      if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
-        this.logger.error(`file ${file.id}: streaming failed (${(err as Error).message})`);
-      }
-    }
+    body.once('error', (err: NodeJS.ErrnoException) => {
+      // Headers are out: nothing more can be said to the client (Fastify closes the connection).
+      if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.error(`file ${file.id}: streaming failed (${err.message})`);
+    });
+    void res.send(body);
   }
 
   @Delete(':id')
@@ -122,7 +122,7 @@ export class FilesController {
     noContent: 'Metadata and bytes are gone; usage.storage_bytes went down by the size',
     ids: { id: 'The file id' },
   })
-  async remove(@Param('id', UuidPipe) id: string, @CurrentTenant() tenant: TenantRecord, @Req() req: Request): Promise<void> {
+  async remove(@Param('id', UuidPipe) id: string, @CurrentTenant() tenant: TenantRecord, @Req() req: FastifyRequest): Promise<void> {
     await this.files.remove(tenant.id, id, (tx) => this.audit.recordSuccess(req, tx, undefined));
   }
 }

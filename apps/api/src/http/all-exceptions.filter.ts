@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditTrail } from '@cascade/audit';
 import { toErrorResponse } from './error-response';
 
@@ -14,11 +14,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   constructor(private readonly audit: AuditTrail) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<FastifyRequest>();
+    const res = host.switchToHttp().getResponse<FastifyReply>();
     const { body, headers, unexpected } = toErrorResponse(exception);
     // A client that went away mid-request ends its transaction (rolled back); not a server fault.
-    const clientGone = req.socket?.destroyed === true || res.destroyed;
+    const clientGone = req.raw.socket?.destroyed === true || res.raw.destroyed;
     if (unexpected && clientGone) {
       this.logger.debug?.(`client went away: ${(exception as Error)?.message ?? String(exception)}`);
     } else if (unexpected) {
@@ -29,12 +29,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     }
     const respond = () => {
-      if (res.headersSent) {
-        res.destroy();
+      if (res.sent || res.raw.headersSent) {
+        res.raw.destroy();
         return;
       }
-      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-      res.status(body.statusCode).json(body);
+      void res.headers(headers).status(body.statusCode).send(body);
     };
     if (!AUDITED_REFUSALS.has(body.statusCode)) return respond();
     this.audit.recordDenied(req, body.error).then(respond, respond);

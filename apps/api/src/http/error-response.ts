@@ -79,12 +79,6 @@ export function toErrorResponse(err: unknown): { body: ErrorBody; headers: Recor
     return { body: { statusCode: status, error: code, message }, headers: {}, unexpected: status >= 500 };
   }
   const e = (err ?? {}) as Record<string, unknown>;
-  // body-parser / raw-body errors arrive with a status and a type
-  if (e.type === 'entity.too.large')
-    return { body: { statusCode: 413, error: 'payload_too_large', message: 'Request body too large' }, headers: {}, unexpected: false };
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.type === 'string') {
-    return { body: { statusCode: 400, error: 'validation_failed', message: 'Malformed request body' }, headers: {}, unexpected: false };
-  }
   if (isUnavailable(e)) {
     return {
       body: { statusCode: 503, error: 'unavailable', message: 'The service is temporarily unavailable' },

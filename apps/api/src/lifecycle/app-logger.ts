@@ -1,5 +1,5 @@
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
-import { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AppConfig, currentRequestId, keepRequestContext } from '@cascade/core';
 import { HttpMetrics } from '@cascade/metrics';
 import { findTenantContext } from '@cascade/tenancy';
@@ -21,10 +21,10 @@ export function createAppLogger(config: Pick<AppConfig, 'logFormat' | 'logLevel'
  * One line per request once it is answered: request id, tenant, route template, status and
  * duration. Never bodies, never headers (tokens live there), never the raw query string.
  */
-export function requestLogMiddleware(logger: ConsoleLogger, format: AppConfig['logFormat'] = 'json') {
-  return (req: Request, res: Response, next: NextFunction) => {
+export function requestLogHook(logger: ConsoleLogger, format: AppConfig['logFormat'] = 'json') {
+  return (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const started = process.hrtime.bigint();
-    res.once(
+    reply.raw.once(
       'finish',
       keepRequestContext(() => {
         const line = {
@@ -32,14 +32,14 @@ export function requestLogMiddleware(logger: ConsoleLogger, format: AppConfig['l
           tenant_id: findTenantContext()?.tenant.id ?? null,
           method: req.method,
           route: HttpMetrics.endpointOf(req),
-          status: res.statusCode,
+          status: reply.statusCode,
           duration_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
         };
         // Pretty mode: one readable line (an object would be printed over several lines).
         logger.log(format === 'json' ? line : prettyRequestLine(line), 'Request');
       }),
     );
-    next();
+    done();
   };
 }
 

@@ -13,9 +13,9 @@ export class ContextSlot<T> {
 }
 
 /**
- * What one request knows about itself, opened once at the edge (before routing) and read by the
- * code it calls through parameter decorators or the `current…()` functions of each library.
- * Nothing is hung on `req`; controllers and services stay singletons.
+ * What one request knows about itself, opened once at the edge (before any guard or route) and
+ * read by the code it calls through parameter decorators or the `current…()` functions of each
+ * library. Nothing is hung on `req`; controllers and services stay singletons.
  */
 export class RequestContext {
   private readonly values = new Map<ContextSlot<unknown>, unknown>();
@@ -69,7 +69,7 @@ export function requestContext(): RequestContext {
   const context = storage.getStore();
   if (!context) {
     throw new Error(
-      'No request context: request-bound values can only be read inside an HTTP request (opened by the request-context middleware)',
+      'No request context: request-bound values can only be read inside an HTTP request (opened at the HTTP edge)',
     );
   }
   return context;

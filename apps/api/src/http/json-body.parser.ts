@@ -1,5 +1,6 @@
-import { NextFunction, Request, Response } from 'express';
-import { DomainError, keepRequestContext, validationFailed } from '@cascade/core';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { DomainError, validationFailed } from '@cascade/core';
 
 /** Deeper than any body this API takes (resource `data` included); checked before parsing. */
 export const MAX_JSON_DEPTH = 32;
@@ -25,21 +26,19 @@ export function parseByteSize(value: string, variable = 'JSON_BODY_LIMIT'): numb
  * API needs it. So any Content-Encoding but `identity` is a 415 on every route, before
  * authentication, before a byte of the body is read.
  */
-export function refuseContentEncoding() {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const encoding = req.headers['content-encoding'];
-    if (encoding === undefined) return next();
-    const codings = encoding
-      .split(',')
-      .map((c) => c.trim().toLowerCase())
-      .filter((c) => c !== '');
-    if (codings.every((c) => c === 'identity')) return next();
-    next(unsupported('Content-Encoding is not supported: send the request body uncompressed'));
-  };
+export function refuseContentEncoding(req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const encoding = req.headers['content-encoding'];
+  if (encoding === undefined) return done();
+  const codings = encoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '');
+  if (codings.every((c) => c === 'identity')) return done();
+  done(unsupported('Content-Encoding is not supported: send the request body uncompressed'));
 }
 
-function isJson(req: Request): boolean {
-  const type = String(req.headers['content-type'] ?? '')
+function isJson(headers: IncomingHttpHeaders): boolean {
+  const type = String(headers['content-type'] ?? '')
     .split(';')[0]
     .trim()
     .toLowerCase();
@@ -88,50 +87,62 @@ export function findUnsafeContent(value: unknown): string | null {
   return null;
 }
 
+type ParserDone = (err: Error | null, body?: unknown) => void;
+
 /**
- * The JSON body parser. Everything that could make a hostile body expensive or crash later code
+ * The one body parser (Fastify's own are removed; GET and HEAD bodies are never parsed). JSON
+ * bodies are read here; any other body — a multipart upload above all — is left unread for the
+ * route to stream from the raw request, as no parser touched it under Express either.
+ */
+export function requestBodyParser(limitBytes: number) {
+  return (req: FastifyRequest, payload: IncomingMessage, done: ParserDone): void => {
+    if (!isJson(req.headers)) return done(null, undefined);
+    // done() is called from the stream's 'end' event; Fastify binds it to the request's async
+    // context itself, so the request context is still there when the route runs.
+    readJson(payload, limitBytes, done);
+  };
+}
+
+/**
+ * The JSON body reader. Everything that could make a hostile body expensive or crash later code
  * is decided here, before any recursive code sees it: the size (while reading), UTF-8 validity,
  * the nesting depth (before JSON.parse), prototype keys and unpaired surrogates (after).
  */
-export function jsonBody(limitBytes: number) {
-  return (req: Request, _res: Response, nextInRequest: NextFunction) => {
-    if (!isJson(req) || req.method === 'GET' || req.method === 'HEAD') return nextInRequest();
-    // next() is called from the stream's 'end' event: carry the request context over to it.
-    const next = keepRequestContext((err?: unknown) => nextInRequest(err));
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(req.headers['content-type']))?.[1]?.toLowerCase();
-    if (charset && charset !== 'utf-8' && charset !== 'utf8') return next(unsupported('JSON bodies must be UTF-8'));
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limitBytes) {
-      req.resume();
-      return next(tooLarge(limitBytes));
+function readJson(req: IncomingMessage, limitBytes: number, next: ParserDone): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(req.headers['content-type']))?.[1]?.toLowerCase();
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') return next(unsupported('JSON bodies must be UTF-8'));
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    req.resume();
+    return next(tooLarge(limitBytes));
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  const finish = (err?: Error) => {
+    if (done) return;
+    done = true;
+    req.off('data', onData);
+    if (err) {
+      req.resume(); // discard the rest
+      return next(err);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (err?: unknown) => {
-      if (done) return;
-      done = true;
-      req.off('data', onData);
-      if (err) {
-        req.resume(); // discard the rest
-        return next(err);
-      }
-      try {
-        req.body = parse(Buffer.concat(chunks, size));
-        next();
-      } catch (e) {
-        next(e);
-      }
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) return finish(tooLarge(limitBytes));
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => finish());
-    req.once('error', () => finish(validationFailed('The request body could not be read')));
+    let body: unknown;
+    try {
+      body = parse(Buffer.concat(chunks, size));
+    } catch (e) {
+      return next(e as Error);
+    }
+    next(null, body);
   };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limitBytes) return finish(tooLarge(limitBytes));
+    chunks.push(chunk);
+  };
+  req.on('data', onData);
+  req.once('end', () => finish());
+  req.once('error', () => finish(validationFailed('The request body could not be read')));
 }
 
 function parse(raw: Buffer): unknown {
