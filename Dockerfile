@@ -83,6 +83,11 @@ USER 10001:10001
 
 EXPOSE 3000
 
+# Node 20 sizes the V8 heap from the host's memory, not the container's limit: cap it so the
+# process collects harder instead of being OOM-killed. The Helm chart sets its own NODE_OPTIONS
+# (nodeRuntime.*, at most 75 % of the memory limit); `docker run -e NODE_OPTIONS=...` overrides.
+ENV NODE_OPTIONS=--max-old-space-size=1024
+
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 

@@ -7,10 +7,14 @@
 // With BENCH_CPU_PROFILE=<file>, the first SIGUSR2 also starts V8's CPU profiler (what
 // `node --cpu-prof` runs, at its 1 ms sampling interval) and the second one writes the profile:
 // exactly the measurement window, without start-up and provisioning in it.
+// BENCH_PROBE_PG names the `pg` module the server loads when it is not the app's (the PostGraphile
+// peer has its own). The probe also keeps the process's memory at its highest RSS since the last
+// signal (process.memoryUsage() and the TCP sockets open then, sampled every second): where the
+// RSS goes at the peak, not at the window's end.
 const inspector = require('node:inspector');
 const { monitorEventLoopDelay } = require('node:perf_hooks'); // performance, PerformanceObserver: Node globals
 const { renameSync, writeFileSync } = require('node:fs');
-const pg = require('pg');
+const pg = require(process.env.BENCH_PROBE_PG || 'pg');
 
 const FILE = process.env.BENCH_PROBE_FILE;
 const PROFILE_FILE = process.env.BENCH_CPU_PROFILE;
@@ -20,6 +24,7 @@ let poolWaits = [];
 let gcMs = 0;
 let gcCount = 0;
 let seq = 0;
+let memoryPeak = null;
 let eluStart = performance.eventLoopUtilization();
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -98,6 +103,15 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
+/** TCP sockets this process holds open: accepted connections plus its own pg / Redis clients. */
+const openSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+
+function sampleMemory() {
+  const m = process.memoryUsage();
+  if (!memoryPeak || m.rss > memoryPeak.rss) memoryPeak = { ...m, sockets: openSockets(), at: Date.now() };
+}
+setInterval(sampleMemory, 1000).unref();
+
 function percentiles(values) {
   const s = Float64Array.from(values).sort();
   const at = (p) => (s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : null);
@@ -121,6 +135,7 @@ function dump() {
     for (const v of list) all.push(v);
   }
   const elu = performance.eventLoopUtilization(eluStart);
+  sampleMemory();
   const report = {
     seq: ++seq,
     at: Date.now(),
@@ -135,7 +150,9 @@ function dump() {
     },
     gc: { count: gcCount, total_ms: gcMs },
     memory: process.memoryUsage(),
+    memory_peak: memoryPeak,
   };
+  memoryPeak = null;
   samples = new Map();
   poolWaits = [];
   gcMs = 0;

@@ -3,6 +3,8 @@
 // of ONE tenant (its own token) and knows that tenant, so every row in every response body can be
 // checked: provisioned and created resources carry `data.tenant` = their tenant's id, quota rows a
 // per-tenant `max_users`, and GET /api/tenant the id itself. A row of another tenant is a leak.
+// The PostGraphile peer is asked the same single read as GraphQL (POST /graphql) and checked the
+// same way: its row must be the one asked for and carry the caller's tenant.
 
 /** Operation weights of the mixed workload: 80 % reads, 15 % writes, 5 % other. */
 const MIXED = [
@@ -18,7 +20,14 @@ const MIXED_WITH_FILES = [...MIXED.slice(0, 4), ['quota', 0.02], ['tenant', 0.02
 /** Share of single reads that go to the tenant's hot set; the rest are uniform over all its rows. */
 const HOT_SHARE = 0.9;
 
-const EXPECTED_STATUS = { get: 200, list: 200, create: 201, update: 200, quota: 200, tenant: 200, files: 200 };
+const EXPECTED_STATUS = { get: 200, list: 200, create: 201, update: 200, quota: 200, tenant: 200, files: 200, peer: 200 };
+
+/**
+ * The peer's by-id read (tools/peer-postgraphile): the primary key (tenant_id, id), the tenant
+ * named as CASCADE's SQL names it; `rowId` is the Amber preset's name for an `id` column.
+ */
+const PEER_QUERY =
+  'query Resource($tenantId: UUID!, $id: UUID!) { resourceByTenantIdAndRowId(tenantId: $tenantId, rowId: $id) { id: rowId name data createdAt updatedAt } }';
 
 function pickWeighted(table) {
   let r = Math.random();
@@ -33,7 +42,8 @@ const pick = (list) => list[(Math.random() * list.length) | 0];
 /**
  * @param data    provisioned tenants and users (see lib/provision.js)
  * @param mode    'read-hot' (hot-skewed single reads), 'read-cold' (single reads that walk each
- *                tenant's rows without repeating, so a cache cannot answer them) or 'mixed'
+ *                tenant's rows without repeating, so a cache cannot answer them), 'peer-read-cold'
+ *                (the same reads asked of the PostGraphile peer) or 'mixed'
  * @param files   whether GET /api/files exists in this build
  */
 function createWorkload(data, { mode, files = false }) {
@@ -50,21 +60,22 @@ function createWorkload(data, { mode, files = false }) {
     const tenant = tenants[user.t];
     const auth = `Bearer ${user.token}`;
     const getHeaders = { authorization: auth };
+    const postHeaders = { authorization: auth, 'content-type': 'application/json' };
     let lastCursor = null;
 
     function singleId() {
-      if (mode === 'read-cold') return tenant.resources[coldCursor[user.t]++ % tenant.resources.length];
+      if (mode === 'read-cold' || mode === 'peer-read-cold') return tenant.resources[coldCursor[user.t]++ % tenant.resources.length];
       return Math.random() < HOT_SHARE ? pick(tenant.hot) : pick(tenant.resources);
     }
 
     function jsonRequest(method, path, body) {
       const text = JSON.stringify(body);
-      return { op: null, method, path, headers: { authorization: auth, 'content-type': 'application/json' }, body: text };
+      return { op: null, method, path, headers: postHeaders, body: text };
     }
 
     /** The next request of this connection. */
     function next() {
-      const op = mode === 'mixed' ? pickWeighted(mixed) : 'get';
+      const op = mode === 'mixed' ? pickWeighted(mixed) : mode === 'peer-read-cold' ? 'peer' : 'get';
       let req;
       switch (op) {
         case 'get':
@@ -91,6 +102,12 @@ function createWorkload(data, { mode, files = false }) {
         case 'tenant':
           req = { method: 'GET', path: '/api/tenant', headers: getHeaders };
           break;
+        case 'peer': {
+          const id = singleId();
+          req = jsonRequest('POST', '/graphql', { query: PEER_QUERY, variables: { tenantId: tenant.id, id } });
+          req.id = id;
+          break;
+        }
         default:
           req = { method: 'GET', path: '/api/files', headers: getHeaders };
       }
@@ -126,6 +143,16 @@ function createWorkload(data, { mode, files = false }) {
           if (o === 'leak') return { leaks: 1, error: `${op} leak` };
           if (o !== 'own') return { leaks: 0, error: `${op} row without data.tenant` };
           if (op !== 'create' && !req.path.endsWith(json.id)) return { leaks: 0, error: `${op} answered another row` };
+          return { leaks: 0 };
+        }
+        case 'peer': {
+          if (json.errors) return { leaks: 0, error: 'peer answered GraphQL errors' };
+          const row = json.data && json.data.resourceByTenantIdAndRowId;
+          if (!row) return { leaks: 0, error: 'peer answered no row' };
+          const o = owner(row);
+          if (o === 'leak') return { leaks: 1, error: 'peer leak' };
+          if (o !== 'own') return { leaks: 0, error: 'peer row without data.tenant' };
+          if (row.id !== req.id) return { leaks: 0, error: 'peer answered another row' };
           return { leaks: 0 };
         }
         case 'list': {
@@ -167,4 +194,4 @@ function createWorkload(data, { mode, files = false }) {
   return { connection };
 }
 
-module.exports = { createWorkload, MIXED, MIXED_WITH_FILES, HOT_SHARE };
+module.exports = { createWorkload, MIXED, MIXED_WITH_FILES, HOT_SHARE, PEER_QUERY };

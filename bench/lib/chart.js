@@ -2,7 +2,7 @@
 // A hand-written SVG of one run: throughput at saturation per server, and p50/p95/p99 latency per
 // server under that load. No chart library: rectangles and text.
 
-const COLORS = { a: '#4c78a8', a1: '#72b7b2', b: '#9d9d9d', c_db: '#f58518', c: '#e45756' };
+const COLORS = { a: '#4c78a8', a1: '#72b7b2', a_app: '#54a24b', b: '#9d9d9d', p: '#b279a2', c_db: '#f58518', c: '#e45756' };
 const PCT_COLORS = ['#bcd5ec', '#6a9fd0', '#2b5d8e'];
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -34,7 +34,7 @@ function axis(x, y, w, h, max, unit) {
  * @param title, subtitle, footer  text lines
  */
 function renderChart({ servers, title, subtitle, footer }) {
-  const W = 980;
+  const W = 1240;
   const H = 460;
   const top = 80;
   const plotH = 260;
@@ -43,7 +43,7 @@ function renderChart({ servers, title, subtitle, footer }) {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`,
   );
   parts.push(
-    '<style>.t{font-size:18px;font-weight:bold}.s{font-size:12px;fill:#555}.tick{font-size:11px;fill:#666}.lbl{font-size:11px;fill:#222}.v{font-size:11px;fill:#222}.h{font-size:13px;font-weight:bold}</style>',
+    '<style>.t{font-size:18px;font-weight:bold}.s{font-size:12px;fill:#555}.tick{font-size:11px;fill:#666}.lbl{font-size:10px;fill:#222}.v{font-size:11px;fill:#222}.h{font-size:13px;font-weight:bold}</style>',
   );
   parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   parts.push(`<text x="20" y="28" class="t">${esc(title)}</text>`);
@@ -51,7 +51,7 @@ function renderChart({ servers, title, subtitle, footer }) {
 
   // Panel 1: throughput.
   const x1 = 70;
-  const w1 = 360;
+  const w1 = 520;
   const maxRps = niceMax(Math.max(...servers.map((s) => s.rps || 0)));
   parts.push(`<text x="${x1}" y="${top - 10}" class="h">Throughput at saturation (req/s)</text>`);
   parts.push(axis(x1, top, w1, plotH, maxRps, 'req/s'));
@@ -70,8 +70,8 @@ function renderChart({ servers, title, subtitle, footer }) {
   });
 
   // Panel 2: latency percentiles.
-  const x2 = 560;
-  const w2 = 400;
+  const x2 = 680;
+  const w2 = 540;
   const maxLat = niceMax(Math.max(...servers.flatMap((s) => [s.latency.p50, s.latency.p95, s.latency.p99].map((v) => v || 0))));
   parts.push(`<text x="${x2}" y="${top - 10}" class="h">Latency under that load (ms)</text>`);
   parts.push(axis(x2, top, w2, plotH, maxLat, 'ms'));

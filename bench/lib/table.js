@@ -14,6 +14,7 @@ const num = (v, digits = 0) =>
     ? null
     : Number(v).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pct = (v, digits = 1) => (v === null || v === undefined || Number.isNaN(v) ? null : `${(v * 100).toFixed(digits)} %`);
+const times = (v, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ? null : `${v.toFixed(digits)}×`);
 const mb = (bytes) => (bytes ? `${Math.round(bytes / 1e6)} MB` : null);
 
-module.exports = { table, num, pct, mb };
+module.exports = { table, num, pct, times, mb };

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppConfig, parseEnv } from '@cascade/core';
+import { runCitusCommand } from '../../apps/cli/src/citus/citus.command';
 import { ImportHooks } from '../../apps/cli/src/tenants/import/tenant-importer';
 import { runTenantsCommand } from '../../apps/cli/src/tenants/tenants.command';
 import { TestDatabase } from '../support/test-database';
@@ -44,6 +45,18 @@ export async function runCli(args: string[], config: AppConfig, hooks?: ImportHo
   return { code, stdout, stderr, json: args.includes('--json') ? JSON.parse(stdout) : undefined };
 }
 
+/** `cascade citus …` in process, as the superuser `adminUrl` (DATABASE_ADMIN_URL), output captured. */
+export async function runCitusCli(args: string[], db: TestDatabase, adminUrl = db.adminUrl): Promise<Omit<CliRun, 'json'>> {
+  let stdout = '';
+  let stderr = '';
+  const config = cliConfig(db, `.cascade/test-storage/${db.name}`, { DATABASE_ADMIN_URL: adminUrl });
+  const code = await runCitusCommand(args, config, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+  });
+  return { code, stdout, stderr };
+}
+
 export function tempDir(prefix = 'cascade-cli-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -82,7 +95,8 @@ export function removeAll(...paths: string[]): void {
 export async function tenantSnapshot(db: TestDatabase, slug: string) {
   const [tenant] = await db.query<{ id: string }>(`SELECT id, slug, name, plan, status, custom_domain FROM cascade.tenants WHERE slug = $1`, [slug]);
   if (!tenant) return null;
-  const of = (table: string, columns: string) => db.query(`SELECT ${columns} FROM cascade.${table} WHERE tenant_id = $1 ORDER BY 1, 2`, [tenant.id]);
+  const of = (table: string, columns: string) =>
+    db.query(`SELECT ${columns} FROM cascade.${table} WHERE tenant_id = $1 ORDER BY 1, 2`, [tenant.id]);
   return {
     tenant,
     quota: await of('tenant_quotas', 'users_used, workrooms_used, storage_bytes_used, max_users, max_workrooms'),

@@ -1,42 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { QueryRunner } from 'typeorm';
+import { readTableFacts } from '../../apps/cli/src/citus/catalog-facts';
+import { ANCHOR_TABLE as ANCHOR, planDistribution } from '../../apps/cli/src/citus/distribution-plan';
 import { CitusPolicyForm1730000000700 } from '../../libs/database/src/migrations/1730000000700-citus-policy-form';
+import { runCitusCli } from '../cli/cli-harness';
 import { TestDatabase, withClient } from '../support/test-database';
-
-const SCRIPT = readFileSync(resolve(__dirname, '../../scripts/citus-distribute.sql'), 'utf8');
-const ANCHOR = 'users';
-
-interface Step {
-  kind: 'reference' | 'distributed';
-  table: string;
-  column?: string;
-  colocateWith?: string;
-  guarded: boolean;
-}
-
-/** The create_*_table calls of the script, in order (comments removed first). */
-function steps(script: string): Step[] {
-  const code = script.replace(/--.*$/gm, '');
-  const call =
-    /SELECT create_(reference|distributed)_table\('cascade\.(\w+)'(?:, '(\w+)', colocate_with => '([\w.]+)')?\)\s+WHERE NOT EXISTS \(SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'cascade\.(\w+)'::regclass\);/g;
-  const found: Step[] = [];
-  for (let m = call.exec(code); m; m = call.exec(code)) {
-    found.push({ kind: m[1] as Step['kind'], table: m[2], column: m[3], colocateWith: m[4], guarded: m[5] === m[2] });
-  }
-  const calls = code.match(/create_(reference|distributed)_table\(/g) ?? [];
-  if (calls.length !== found.length)
-    throw new Error(`${calls.length - found.length} create_*_table call(s) not in the expected guarded form`);
-  return found;
-}
 
 /**
  * What plain PostgreSQL can check of the Citus set-up: the policies have the form Citus accepts,
- * and scripts/citus-distribute.sql names every tenant table of the migrated catalog, by tenant_id,
- * co-located, in foreign-key order. Running it on a real cluster is docs/citus.md's checklist.
+ * and `cascade citus distribute` plans every tenant table of the migrated catalog, by tenant_id,
+ * co-located, in foreign-key order; its dry run prints that plan here and a real run refuses
+ * without Citus. The same command against a real coordinator is test/citus/.
  */
-describe('Citus: policy form and distribution script', () => {
+describe('Citus: policy form and the distribute command on the migrated catalog', () => {
   let db: TestDatabase;
   let tenantTables: string[];
   let otherTables: string[];
@@ -52,6 +28,9 @@ describe('Citus: policy form and distribution script', () => {
     otherTables = tables.filter((t) => !t.tenant_owned).map((t) => t.table);
   });
   afterAll(() => db.drop());
+
+  /** `cascade citus …` in process, as the superuser of a test database (DATABASE_ADMIN_URL). */
+  const citus = (args: string[], adminUrl = db.adminUrl) => runCitusCli(args, db, adminUrl);
 
   it('no policy of schema cascade has a sub-select, and every tenant table is isolated by the direct form', async () => {
     const policies = await db.query<{ table: string; policy: string; qual: string | null; check: string | null }>(
@@ -93,27 +72,27 @@ describe('Citus: policy form and distribution script', () => {
     }
   });
 
-  it('the script distributes every tenant table by tenant_id, co-located with the anchor', () => {
-    const distributed = steps(SCRIPT).filter((s) => s.kind === 'distributed');
+  it('the plan, from the migrated catalog: every tenant table by tenant_id with the anchor; every other table but migrations a reference table', async () => {
+    const plan = await withClient(db.adminUrl, async (c) => planDistribution(await readTableFacts(c)));
+    const distributed = plan.steps.filter((s) => s.kind === 'distributed');
     expect(distributed.map((s) => s.table).sort()).toEqual(tenantTables);
-    expect(distributed[0]).toMatchObject({ table: ANCHOR, column: 'tenant_id', colocateWith: 'none' });
-    for (const s of distributed.slice(1)) expect(s).toMatchObject({ column: 'tenant_id', colocateWith: `cascade.${ANCHOR}` });
-  });
-
-  it('every other table but migrations is a reference table, and every step is skipped when done', () => {
-    const all = steps(SCRIPT);
+    expect(distributed[0]).toMatchObject({ table: ANCHOR, colocateWith: 'none' });
+    for (const s of distributed.slice(1)) expect(s.colocateWith).toBe(`cascade.${ANCHOR}`);
     expect(
-      all
+      plan.steps
         .filter((s) => s.kind === 'reference')
         .map((s) => s.table)
         .sort(),
     ).toEqual(otherTables.filter((t) => t !== 'migrations'));
-    expect(all.filter((s) => !s.guarded)).toEqual([]);
-    expect(new Set(all.map((s) => s.table)).size).toBe(all.length);
+    expect(plan.coordinatorOnly).toEqual(['migrations']);
+    // every trigger the plan lets through with citus.enable_unsafe_triggers, named: a new one shows here
+    expect(plan.steps.filter((s) => s.triggers.length > 0).map((s) => [s.table, s.triggers])).toEqual([
+      ['users', ['users_external_tombstone']],
+    ]);
   });
 
-  it('names each table after every table it references (foreign-key order)', async () => {
-    const order = steps(SCRIPT).map((s) => s.table);
+  it('names each table after every table it references (foreign-key order, read from the catalog)', async () => {
+    const order = (await withClient(db.adminUrl, async (c) => planDistribution(await readTableFacts(c)))).steps.map((s) => s.table);
     const fks = await db.query<{ child: string; parent: string }>(
       `SELECT c.relname AS child, p.relname AS parent
          FROM pg_constraint k
@@ -125,7 +104,49 @@ describe('Citus: policy form and distribution script', () => {
     expect(fks.filter((fk) => !(order.indexOf(fk.parent) >= 0 && order.indexOf(fk.parent) < order.indexOf(fk.child)))).toEqual([]);
   });
 
-  it('on PostgreSQL without Citus the script stops at its first check, saying what to install', async () => {
-    await expect(db.query(SCRIPT)).rejects.toThrow(/citus extension is not installed in this database: run CREATE EXTENSION citus/);
+  it('--dry-run on plain PostgreSQL: says the Citus checks were skipped and prints, per table, exactly the SQL a run sends', async () => {
+    const run = await citus(['distribute', '--dry-run']);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const plan = await withClient(db.adminUrl, async (c) => planDistribution(await readTableFacts(c)));
+    const total = plan.steps.length;
+    expect(run.stdout).toContain('--   citus extension: NOT installed — plain PostgreSQL; the Citus checks are skipped');
+    expect(run.stdout).toContain('--   citus.propagate_set_commands: not checked (needs the citus extension)');
+    expect(run.stdout).toMatch(/--   migrations: all \d+ applied/);
+    expect(run.stdout).toContain('--   superuser: yes');
+    for (const [i, step] of plan.steps.entries()) expect(run.stdout).toContain(`-- [${i + 1}/${total}] cascade.${step.table}: `);
+    // without the comments, the output is the plan's statements in order: a psql script
+    const statements = run.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('--'));
+    expect(statements).toEqual(plan.steps.flatMap((s) => s.sql));
+    expect(run.stdout).toContain("SELECT create_distributed_table('cascade.users', 'tenant_id', colocate_with => 'none');");
+    expect(run.stdout).toContain('-- cascade.migrations: stays on the coordinator');
+  });
+
+  it('a real run on plain PostgreSQL stops at its checks, naming what to set, and changes nothing', async () => {
+    const before = await db.query(`SELECT relname, relkind FROM pg_class WHERE relnamespace = 'cascade'::regnamespace ORDER BY 1`);
+    const run = await citus(['distribute']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/cannot run on .*:\n {2}- the citus extension is not installed in this database: .*CREATE EXTENSION citus;/);
+    expect(await db.query(`SELECT relname, relkind FROM pg_class WHERE relnamespace = 'cascade'::regnamespace ORDER BY 1`)).toEqual(before);
+  });
+
+  it('names pending migrations (the policy rewrite Citus needs included), in the dry run and as a refusal', async () => {
+    const fresh = await TestDatabase.create();
+    try {
+      await fresh.query(`DELETE FROM cascade.migrations WHERE name = 'CitusPolicyForm1730000000700'`);
+      const dry = await citus(['distribute', '--dry-run'], fresh.adminUrl);
+      expect(dry.stdout).toContain('--   migrations: migrations are pending (CitusPolicyForm1730000000700): run cascade migrate first');
+      const real = await citus(['distribute'], fresh.adminUrl);
+      expect(real.code).toBe(1);
+      expect(real.stderr).toContain('  - migrations are pending (CitusPolicyForm1730000000700): run cascade migrate first');
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('refuses unknown arguments with the usage', async () => {
+    const run = await citus(['distribute', '--yes']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^unknown option --yes\nusage:\n {2}citus distribute/);
   });
 });

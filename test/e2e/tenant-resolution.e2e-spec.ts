@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { eventually } from '../support/eventually';
 import { TenantSession, TestApp } from '../support/test-app';
 
 function b64(obj: object): string {
@@ -74,6 +75,25 @@ describe('identity and tenant resolution', () => {
     // the same claims signed with the right key are accepted: the test above can fail
     const genuine = sign({ alg: 'HS256', typ: 'JWT' }, claims, t.config.jwtSecret);
     expect((await t.http.get('/api/resources').set('Authorization', `Bearer ${genuine}`)).status).toBe(200);
+  });
+
+  it('a token verified once is still refused from its exp on (the server remembers proofs only until then)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: a.ownerId, tenant_id: a.id, role: 'owner', iat: now, exp: now + 2, jti: 'jti-0000-0002' };
+    const token = sign({ alg: 'HS256', typ: 'JWT' }, claims, t.config.jwtSecret);
+    const read = () => t.http.get('/api/resources').set('Authorization', `Bearer ${token}`);
+    expect((await read()).status).toBe(200);
+    expect((await read()).status).toBe(200); // the remembered proof
+    await eventually(async () => expect(Date.now()).toBeGreaterThanOrEqual((now + 2) * 1000), { timeoutMs: 4000 });
+    const late = await read();
+    expect(late.status).toBe(401);
+    expect(late.body.error).toBe('unauthorized');
+    // one changed byte of a remembered token is verified from scratch, and fails
+    const fresh = sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, exp: now + 600, jti: 'jti-0000-0003' }, t.config.jwtSecret);
+    expect((await t.http.get('/api/resources').set('Authorization', `Bearer ${fresh}`)).status).toBe(200);
+    const i = fresh.length - 10; // inside the signature, where every bit counts
+    const tampered = fresh.slice(0, i) + (fresh[i] === 'A' ? 'B' : 'A') + fresh.slice(i + 1);
+    expect((await t.http.get('/api/resources').set('Authorization', `Bearer ${tampered}`)).status).toBe(401);
   });
 
   it('answers 401 to a tenant route without a token (gateway mode is off by default)', async () => {

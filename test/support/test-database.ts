@@ -4,7 +4,16 @@ import { adminUrl, appUrl, databasePrefix, templateName } from '../setup/test-en
 
 /** A fresh database cloned from the migrated template; dropped with `drop()`. */
 export class TestDatabase {
-  private constructor(readonly name: string) {}
+  private constructor(
+    readonly name: string,
+    /** A database this run did not create (a Citus coordinator's): used as given, never dropped. */
+    private readonly externalUrl?: string,
+  ) {}
+
+  /** An existing database, e.g. CITUS_URL's: the app logs in as that URL's user too (its requests still switch roles). */
+  static external(url: string): TestDatabase {
+    return new TestDatabase(new URL(url).pathname.slice(1), url);
+  }
 
   static async create(): Promise<TestDatabase> {
     const name = `${databasePrefix()}${randomBytes(4).toString('hex')}`;
@@ -14,12 +23,12 @@ export class TestDatabase {
 
   /** The app's login (an authenticator that can only switch into cascade_tenant / cascade_platform). */
   get appUrl(): string {
-    return appUrl(this.name);
+    return this.externalUrl ?? appUrl(this.name);
   }
 
   /** Superuser, for setting up and inspecting from outside the app. */
   get adminUrl(): string {
-    return adminUrl(this.name);
+    return this.externalUrl ?? adminUrl(this.name);
   }
 
   async query<T extends QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -27,6 +36,7 @@ export class TestDatabase {
   }
 
   async drop(): Promise<void> {
+    if (this.externalUrl) throw new Error(`not dropping ${this.name}: this run did not create it`);
     await withClient(adminUrl(), (c) => c.query(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`));
   }
 }

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { TENANT_ROLES, TokenService } from '@cascade/auth';
 import { ConfigError, isUuid, loadConfig, uuidv7 } from '@cascade/core';
 import { EmbeddedPostgresError, runMigrations } from '@cascade/database';
+import { CITUS_USAGE, runCitusCommand } from './citus/citus.command';
 import { DEMO_USAGE, runDemoCommand } from './demo/demo.command';
 import { RESET_USAGE, runResetCommand } from './local/reset.command';
 import { withDatabase } from './local/with-database';
@@ -16,13 +17,13 @@ const USAGE = `usage: cascade <command>   (npm run cli -- <command>)
   token revoke --platform-admin    end every platform-admin token issued before now (all replicas, within 1 s)
   token --tenant ID --role R --sub USER_ID [--ttl S]
                                    print a tenant token (operators, support)
-${TENANTS_USAGE}${DEMO_USAGE}${RESET_USAGE}  help                             this text
+${TENANTS_USAGE}${CITUS_USAGE}${DEMO_USAGE}${RESET_USAGE}  help                             this text
 
 Without DATABASE_URL, commands use the local embedded database: the one npm start runs, else
 one started for the command (and stopped after it).
 `;
 
-const COMMANDS = ['migrate', 'token', 'tenants', 'demo', 'reset', 'help'];
+const COMMANDS = ['migrate', 'token', 'tenants', 'citus', 'demo', 'reset', 'help'];
 const HELP = ['help', '--help', '-h'];
 
 function flag(args: string[], name: string): string | undefined {
@@ -56,7 +57,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (args.some((a) => HELP.includes(a)) && command !== 'token') {
-    process.stdout.write(command === 'tenants' ? `usage:\n${TENANTS_USAGE}` : command === 'demo' ? `usage:\n${DEMO_USAGE}` : command === 'reset' ? `usage:\n${RESET_USAGE}` : USAGE);
+    const usage: Record<string, string> = { tenants: TENANTS_USAGE, citus: CITUS_USAGE, demo: DEMO_USAGE, reset: RESET_USAGE };
+    process.stdout.write(usage[command] ? `usage:\n${usage[command]}` : USAGE);
     return 0;
   }
   const config = loadConfig();
@@ -112,6 +114,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'tenants':
       return withDatabase(config, process.stderr, (cfg) => runTenantsCommand(args, { config: cfg }));
+    case 'citus':
+      return runCitusCommand(args, config, process);
     case 'demo':
       return withDatabase(config, process.stderr, (cfg) => runDemoCommand(args, cfg, process));
     case 'reset':

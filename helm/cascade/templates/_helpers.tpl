@@ -115,7 +115,20 @@ before the Job by its lower hook weight) unless an existing Secret is named.
 {{/*
 Render-time checks that a schema cannot express.
 */}}
+{{- define "cascade.nodeOptions" -}}
+{{- $n := .Values.nodeRuntime -}}
+--max-old-space-size={{ int $n.maxOldSpaceSizeMiB }}
+{{- if not (kindIs "invalid" $n.maxSemiSpaceSizeMiB) }} --max-semi-space-size={{ int $n.maxSemiSpaceSizeMiB }}{{ end }}
+{{- end }}
+
 {{- define "cascade.validate" -}}
+{{- $limit := toString (dig "limits" "memory" "" .Values.resources) -}}
+{{- $limitMiB := 0 -}}
+{{- if hasSuffix "Gi" $limit }}{{ $limitMiB = mul (int (trimSuffix "Gi" $limit)) 1024 }}{{ end -}}
+{{- if hasSuffix "Mi" $limit }}{{ $limitMiB = int (trimSuffix "Mi" $limit) }}{{ end -}}
+{{- if and (gt (int $limitMiB) 0) (gt (mul (int .Values.nodeRuntime.maxOldSpaceSizeMiB) 4) (mul (int $limitMiB) 3)) }}
+{{- fail (printf "nodeRuntime.maxOldSpaceSizeMiB (%d) must be at most 75 %% of resources.limits.memory (%s = %d MiB): the process needs memory outside the V8 heap too" (int .Values.nodeRuntime.maxOldSpaceSizeMiB) $limit (int $limitMiB)) }}
+{{- end }}
 {{- if not .Values.secrets.existingSecret }}
 {{- $_ := required "secrets.databaseUrl is required (or name secrets.existingSecret): without it the API would start an embedded development database" .Values.secrets.databaseUrl }}
 {{- $_ := required "secrets.jwtSecret is required (or name secrets.existingSecret)" .Values.secrets.jwtSecret }}
@@ -164,14 +177,17 @@ migration hook (which cannot rely on the ConfigMap during pre-install).
 */}}
 {{- define "cascade.configEnv" -}}
 {{- $c := .Values.config -}}
+{{- $citus := eq .Values.database.mode "citus" -}}
 NODE_ENV: "production"
+NODE_OPTIONS: {{ include "cascade.nodeOptions" . | quote }}
+DB_MODE: {{ .Values.database.mode | quote }}
 PORT: {{ $c.port | toString | quote }}
 BASE_DOMAIN: {{ $c.baseDomain | quote }}
 TRUST_TENANT_HEADER: {{ $c.trustTenantHeader | toString | quote }}
 MAX_UPLOAD_BYTES: {{ $c.maxUploadBytes | int64 | toString | quote }}
-DB_POOL_SIZE: {{ $c.dbPoolSize | toString | quote }}
+DB_POOL_SIZE: {{ (kindIs "invalid" $c.dbPoolSize | ternary (ternary 20 10 $citus) $c.dbPoolSize) | toString | quote }}
 DB_STATEMENT_TIMEOUT_MS: {{ $c.dbStatementTimeoutMs | toString | quote }}
-DB_CONNECT_TIMEOUT_MS: {{ $c.dbConnectTimeoutMs | toString | quote }}
+DB_CONNECT_TIMEOUT_MS: {{ (kindIs "invalid" $c.dbConnectTimeoutMs | ternary (ternary 5000 2000 $citus) $c.dbConnectTimeoutMs) | toString | quote }}
 METRICS_MAX_TENANT_LABELS: {{ $c.metricsMaxTenantLabels | toString | quote }}
 JWT_EXPIRES_IN_SECONDS: {{ $c.jwtExpiresInSeconds | toString | quote }}
 MIGRATE_ON_START: "false"

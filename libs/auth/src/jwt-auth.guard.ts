@@ -2,6 +2,7 @@ import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
+import { ExtractJwt } from 'passport-jwt';
 import { APP_CONFIG, AppConfig, tenantRequired, unauthorized } from '@cascade/core';
 import { ApiKeyVerifier } from './api-keys/api-key.verifier';
 import { isApiKey } from './api-keys/api-key-secret';
@@ -9,6 +10,13 @@ import { ExternalTokenVerifier } from './external/external-token.verifier';
 import { Principal, setPrincipal } from './principal';
 import { AccessClaims, PrincipalRegistry } from './sessions/principal-registry';
 import { IS_PUBLIC } from './route-metadata';
+import { VerifiedTokens } from './verified-tokens';
+
+const passportToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+function bearerToken(req: FastifyRequest): string | undefined {
+  return /^bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1];
+}
 
 /**
  * Deny by default: every route needs a valid token unless marked @Public(). In gateway mode
@@ -17,6 +25,8 @@ import { IS_PUBLIC } from './route-metadata';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,9 +46,15 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       setPrincipal({ userId: null, tenantId: null, role: 'admin', via: 'gateway' });
       return true;
     }
-    const other = await this.otherWayIn(req);
+    const token = bearerToken(req);
+    const other = token === undefined ? null : await this.otherWayIn(token);
     if (other) {
       setPrincipal(this.registry.judge(other));
+      return true;
+    }
+    const known = token === undefined ? undefined : this.verified.find(token);
+    if (known) {
+      setPrincipal(this.registry.judge(known));
       return true;
     }
     await super.canActivate(context);
@@ -46,19 +62,21 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   /** API keys and the identity provider's tokens (contract v2, "Other ways in"); null: our own token. */
-  private otherWayIn(req: FastifyRequest): Promise<AccessClaims> | null {
-    const header = req.headers.authorization;
-    const token = /^bearer +(\S+) *$/i.exec(header ?? '')?.[1];
-    if (!token) return null;
+  private otherWayIn(token: string): Promise<AccessClaims> | null {
     if (isApiKey(token)) return this.apiKeys.verify(token);
     if (this.external.accepts(token)) return this.external.verify(token);
     return null;
   }
 
   /** A valid signature proves a sign-in; the registry decides who that is now (deleted, demoted, ended). */
-  override handleRequest<T = Principal>(err: unknown, claims: T | false): T {
+  override handleRequest<T = Principal>(err: unknown, claims: T | false, _info: unknown, context: ExecutionContext): T {
     if (err || !claims) throw unauthorized('Missing, invalid or expired token');
-    const principal = this.registry.judge(claims as unknown as AccessClaims);
+    const access = claims as unknown as AccessClaims;
+    // Remember the proof only for the exact string passport verified.
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const token = bearerToken(req);
+    if (token !== undefined && access.exp !== undefined && token === passportToken(req)) this.verified.remember(token, access, access.exp);
+    const principal = this.registry.judge(access);
     setPrincipal(principal);
     return principal as unknown as T;
   }

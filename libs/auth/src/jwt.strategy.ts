@@ -41,7 +41,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (claims.sid !== undefined && !isUuid(claims.sid)) return false;
     if (claims.sep !== undefined && !(Number.isInteger(claims.sep) && (claims.sep as number) >= 0)) return false;
     const role = claims.role as Role;
-    const base = { sub: claims.sub.toLowerCase(), iat: claims.iat, sep: (claims.sep as number | undefined) ?? 0 };
+    const base = { sub: claims.sub.toLowerCase(), iat: claims.iat, exp: claims.exp, sep: (claims.sep as number | undefined) ?? 0 };
     if (role === 'platform_admin') return claims.tenant_id === undefined ? { ...base, tenantId: null, role } : false;
     if (!(TENANT_ROLES as readonly string[]).includes(role as string) || !isUuid(claims.tenant_id)) return false;
     return { ...base, tenantId: claims.tenant_id.toLowerCase(), role, sid: (claims.sid as string | undefined)?.toLowerCase() };

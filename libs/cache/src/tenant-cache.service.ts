@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { EntityManager } from 'typeorm';
-import { isUuid } from '@cascade/core';
+import { ContextSlot, findRequestContext, isUuid } from '@cascade/core';
 import { InjectMetric, M } from '@cascade/metrics';
 import { CacheGeneration } from './cache-generation';
 import { CellStore, MemoryCellStore, RedisCellStore } from './cell-store';
@@ -26,6 +26,17 @@ function parse(raw: string | null): Cell | null {
   }
 }
 
+/**
+ * A cell lookup started early in the request (by the tenant-limits guard, in the same tick as the
+ * rate-limit call, so both leave in one write to Redis), waiting for the route's read to use it.
+ */
+interface PrefetchedCell {
+  key: string;
+  raw: Promise<string | null>;
+  used: boolean;
+}
+const PREFETCHED = new ContextSlot<PrefetchedCell>('prefetched cache cell');
+
 /** Called after the writing transaction committed, with what the key now stands for. */
 export interface CacheWrite {
   settle<T>(value: T, ttlMs?: number): Promise<void>;
@@ -47,6 +58,11 @@ export interface TenantScopedCache {
   get<T>(key: string): Promise<T | undefined>;
   /** A plain store, for values that are not copies of a database row. */
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  /**
+   * Starts the lookup of `key` now, for a `read`/`get` of the same key later in this request to
+   * use: the caller issues it together with its own Redis call so one round trip carries both.
+   */
+  prefetch(key: string): void;
 }
 
 /**
@@ -81,7 +97,24 @@ export class TenantCache {
       set: async <T>(key: string, value: T, ttlMs = DEFAULT_TTL_MS) => {
         await this.attempt('set', () => this.store.set(prefix + key, JSON.stringify({ g: this.generation.current, v: value }), ttlMs));
       },
+      prefetch: (key) => this.prefetch(prefix + key),
     };
+  }
+
+  private prefetch(key: string): void {
+    const context = findRequestContext();
+    if (!context || !this.generation.trusted()) return;
+    const raw = this.store.get(key);
+    raw.catch(() => undefined); // the route may never ask (refused by a limit); a failure is reported when it does
+    context.set(PREFETCHED, { key, raw, used: false });
+  }
+
+  /** The prefetched lookup of `key`, once; a later lookup in the same request asks the store again. */
+  private takePrefetched(key: string): Promise<string | null> | undefined {
+    const prefetched = findRequestContext()?.find(PREFETCHED);
+    if (!prefetched || prefetched.used || prefetched.key !== key) return undefined;
+    prefetched.used = true;
+    return prefetched.raw;
   }
 
   /** Drops the whole tenant namespace (tenant deletion). */
@@ -94,7 +127,7 @@ export class TenantCache {
     if (!this.generation.trusted()) return { raw: null, busy: true, failed: false };
     let raw: string | null;
     try {
-      raw = await this.store.get(key);
+      raw = await (this.takePrefetched(key) ?? this.store.get(key));
     } catch (err) {
       this.failed('get', err);
       return { raw: null, busy: true, failed: true };

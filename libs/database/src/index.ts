@@ -8,3 +8,4 @@ export * from './migrate';
 export * from './migrations/rls';
 export * from './scoped-transaction';
 export * from './transaction-runner.service';
+export * from './citus/citus-settings';

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@cascade/core';
 import { dataSourceOptions, SCHEMA } from './data-source-options';
+import { MIGRATIONS } from './migrations';
 import { sql } from './sql';
 
 export interface MigrationReport {
@@ -31,4 +32,9 @@ export async function pendingMigrations(em: EntityManager, known: DataSource['mi
   const { rows } = await sql<{ name: string }>(em, `SELECT name FROM ${SCHEMA}.migrations`);
   const applied = new Set(rows.map((r) => r.name));
   return known.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
+}
+
+/** Every migration the code has, by name, in order (what `migrate` would bring a database to). */
+export function migrationNames(): string[] {
+  return MIGRATIONS.map((M) => new M().name);
 }

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { Counter } from 'prom-client';
+import { PREFETCH_CELL, PrefetchKey, TenantCache } from '@cascade/cache';
 import { DomainError, featureNotEnabled } from '@cascade/core';
 import { InjectMetric, M, TenantLabels } from '@cascade/metrics';
 import { findTenantContext } from '@cascade/tenancy';
@@ -23,6 +24,7 @@ export class TenantLimitsGuard implements CanActivate {
     private readonly rate: RateLimiter,
     private readonly concurrency: ConcurrencyLimiter,
     private readonly labels: TenantLabels,
+    private readonly cache: TenantCache,
     @InjectMetric(M.rateLimited) private readonly rateLimited: Counter<'tenant_id'>,
     @InjectMetric(M.concurrencyLimited) private readonly concurrencyLimited: Counter<'tenant_id'>,
   ) {}
@@ -34,6 +36,10 @@ export class TenantLimitsGuard implements CanActivate {
     const limits = await this.limits.of(tenantId);
     const res = context.switchToHttp().getResponse<FastifyReply>();
 
+    // Issued in the same tick as the rate-limit call below: one write to Redis carries both.
+    const prefetchKey = this.reflector.get<PrefetchKey | undefined>(PREFETCH_CELL, context.getHandler());
+    const cell = prefetchKey?.(context.switchToHttp().getRequest<{ params?: Record<string, string> }>().params ?? {});
+    if (cell) this.cache.forTenant(tenantId).prefetch(cell);
     const rate = await this.rate.hit(tenantId, limits.max_api_calls_per_minute);
     const resetSeconds = Math.ceil(rate.resetMs / 1000);
     res.header('RateLimit-Limit', String(rate.limit));

@@ -1,8 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@cascade/auth';
+import { APP_CONFIG, AppConfig } from '@cascade/core';
 import { ApiOperationDoc } from '../http/openapi/api-operation-doc.decorator';
+import { CitusHealthIndicator } from './citus.health';
 import { LivenessResponse, ReadinessResponse } from './dto/health-response.dto';
 import { MigrationsHealthIndicator } from './migrations.health';
 import { RedisHealthIndicator } from './redis.health';
@@ -18,6 +20,8 @@ export class HealthController {
     private readonly migrations: MigrationsHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly shutdown: ShutdownState,
+    private readonly citus: CitusHealthIndicator,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The process serves. No dependency checks: a database outage must not restart every pod. */
@@ -40,7 +44,8 @@ export class HealthController {
   @ApiOperationDoc({
     access: 'public',
     summary: 'Readiness: not draining, database reachable, migrations applied',
-    description: 'Redis is reported (`redis`), never a condition. 503 `unavailable` names the failing checks in `checks`.',
+    description:
+      'Redis is reported (`redis`), never a condition. With DB_MODE=citus, `citus` requires the Citus settings and reports the workers reached. 503 `unavailable` names the failing checks in `checks`.',
     ok: ReadinessResponse,
   })
   async ready() {
@@ -48,6 +53,7 @@ export class HealthController {
       () => this.shutdown.check('draining'),
       () => this.db.pingCheck('database', { timeout: 1000 }),
       () => this.migrations.check('migrations'),
+      ...(this.config.dbMode === 'citus' ? [() => this.citus.check('citus')] : []),
     ]);
     return { ...result, redis: this.redis.state() };
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal } from '@cascade/auth';
+import { PrefetchCell } from '@cascade/cache';
 import { ListQueryDto } from '@cascade/core';
 import { RequiresFeature } from '@cascade/quotas';
 import { Idempotent } from '@cascade/idempotency';
@@ -11,7 +12,7 @@ import { UuidPipe } from '../http/validation';
 import { CreateResourceDto } from './dto/create-resource.dto';
 import { SearchResourcesDto } from './dto/search-resources.dto';
 import { UpdateResourceDto } from './dto/update-resource.dto';
-import { ResourcesService } from './resources.service';
+import { resourceCacheKey, ResourcesService } from './resources.service';
 
 @ApiTags('resources')
 @Controller('api/resources')
@@ -44,6 +45,7 @@ export class ResourcesController {
   }
 
   @Get(':id')
+  @PrefetchCell('id', resourceCacheKey)
   @ApiOperationDoc({ summary: 'Get a resource', ok: ResourceResponse, ids: { id: 'The resource id' } })
   get(@Param('id', UuidPipe) id: string, @CurrentTenant() tenant: TenantRecord, @Tx() db: TenantConnection) {
     return this.resources.get(db, tenant.id, id);

@@ -9,7 +9,8 @@ import { ResourceView } from './resource.view';
 import { ResourcesRepository } from './resources.repository';
 
 type Cached = ResourceView | { deleted: true };
-const key = (id: string) => `resource:${id}`;
+/** The cache key of one resource (the controller's read prefetches it at the edge). */
+export const resourceCacheKey = (id: string) => `resource:${id}`;
 
 /**
  * Resources, with a read-through cache for single reads. A hit needs no database connection at
@@ -30,7 +31,7 @@ export class ResourcesService {
   async get(db: TenantConnection, tenantId: string, id: string): Promise<ResourceView> {
     const cached = await this.cache
       .forTenant(tenantId)
-      .read<Cached>(key(id), async () => (await this.resources.findById(await db.manager(), tenantId, id)) ?? undefined);
+      .read<Cached>(resourceCacheKey(id), async () => (await this.resources.findById(await db.manager(), tenantId, id)) ?? undefined);
     if (!cached || 'deleted' in cached) throw notFound();
     return cached;
   }
@@ -47,7 +48,7 @@ export class ResourcesService {
     const em = await db.manager();
     const updated = await this.resources.update(em, tenantId, id, dto);
     if (!updated) throw notFound();
-    const write = await this.cache.forTenant(tenantId).beginWrite(em, key(id));
+    const write = await this.cache.forTenant(tenantId).beginWrite(em, resourceCacheKey(id));
     db.afterCommit(() => write.settle<Cached>(updated));
     return updated;
   }
@@ -55,7 +56,7 @@ export class ResourcesService {
   async remove(db: TenantConnection, tenantId: string, id: string): Promise<void> {
     const em = await db.manager();
     if (!(await this.resources.delete(em, tenantId, id))) throw notFound();
-    const write = await this.cache.forTenant(tenantId).beginWrite(em, key(id));
+    const write = await this.cache.forTenant(tenantId).beginWrite(em, resourceCacheKey(id));
     db.afterCommit(() => write.settle<Cached>({ deleted: true }));
   }
 }

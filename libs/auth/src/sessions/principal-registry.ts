@@ -12,6 +12,8 @@ export interface AccessClaims {
   role: Role;
   /** Issued-at, seconds. */
   iat: number;
+  /** Expiry, seconds (our own tokens; verified once, then remembered until then). */
+  exp?: number;
   /** The sign-in (refresh family) the token belongs to; absent for operator tokens. */
   sid?: string;
   /** The user's session epoch when the token was issued (absent counts as 0). */

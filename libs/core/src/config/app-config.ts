@@ -1,5 +1,7 @@
 export type NodeEnv = 'development' | 'production' | 'test';
 export type StorageDriverName = 'local' | 's3';
+/** `citus`: the database is a Citus coordinator (docs/scaling.md); `postgres`: one PostgreSQL server. */
+export type DbMode = 'postgres' | 'citus';
 
 /** The whole validated configuration, read once at start. Secrets are listed in SECRET_KEYS. */
 export interface AppConfig {
@@ -11,6 +13,10 @@ export interface AppConfig {
   databaseUrl?: string;
   /** The schema owner used by migrations; falls back to databaseUrl. */
   migrationDatabaseUrl?: string;
+  /** A superuser, for `cascade citus …` only (DATABASE_ADMIN_URL); falls back to migrationDatabaseUrl, then databaseUrl. */
+  databaseAdminUrl?: string;
+  /** DB_MODE: what the database is; in `citus` mode the pool defaults and readiness change. */
+  dbMode: DbMode;
   redisUrl?: string;
   jwtSecret: string;
   /** Access-token lifetime (JWT_EXPIRES_IN_SECONDS, default 900). */
@@ -70,6 +76,7 @@ export interface ExternalAuthConfig {
 export const SECRET_KEYS = [
   'DATABASE_URL',
   'MIGRATION_DATABASE_URL',
+  'DATABASE_ADMIN_URL',
   'REDIS_URL',
   'JWT_SECRET',
   'METRICS_TOKEN',

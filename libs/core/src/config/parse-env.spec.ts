@@ -61,6 +61,26 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ HOST: 'a b' })).toThrow(/HOST/);
   });
 
+  it('DB_MODE: postgres by default; citus doubles the pool and lengthens the connection wait unless they are set', () => {
+    const url = 'postgres://x@y/z';
+    expect(parseEnv({ DATABASE_URL: url })).toMatchObject({ dbMode: 'postgres', dbPoolSize: 10, dbConnectTimeoutMs: 3000 });
+    expect(parseEnv({ DATABASE_URL: url, DB_MODE: 'citus' })).toMatchObject({ dbMode: 'citus', dbPoolSize: 20, dbConnectTimeoutMs: 5000 });
+    expect(parseEnv({ DATABASE_URL: url, DB_MODE: 'citus', DB_POOL_SIZE: '7', DB_CONNECT_TIMEOUT_MS: '900' })).toMatchObject({
+      dbPoolSize: 7,
+      dbConnectTimeoutMs: 900,
+    });
+    expect(() => parseEnv({ DATABASE_URL: url, DB_MODE: 'cockroach' })).toThrow(/DB_MODE must be one of postgres, citus/);
+    // the embedded database is plain PostgreSQL: citus mode without a URL is a mistake, said at start
+    expect(() => parseEnv({ DB_MODE: 'citus' })).toThrow(/DB_MODE citus needs DATABASE_URL/);
+  });
+
+  it('DATABASE_ADMIN_URL (cascade citus …) is validated like the other database URLs', () => {
+    expect(parseEnv({ DATABASE_ADMIN_URL: 'postgres://admin@coordinator/cascade' }).databaseAdminUrl).toBe(
+      'postgres://admin@coordinator/cascade',
+    );
+    expect(() => parseEnv({ DATABASE_ADMIN_URL: 'mysql://admin@x/y' })).toThrow(/DATABASE_ADMIN_URL must use postgres: or postgresql:/);
+  });
+
   it('production logs JSON and does not migrate on start', () => {
     const cfg = parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@y/z', JWT_SECRET: 'x'.repeat(40) });
     expect(cfg).toMatchObject({ logFormat: 'json', migrateOnStart: false });

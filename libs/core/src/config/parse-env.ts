@@ -1,4 +1,12 @@
-import { AppConfig, EXTERNAL_AUTH_ALGORITHMS, ExternalAuthAlgorithm, ExternalAuthConfig, NodeEnv, StorageDriverName } from './app-config';
+import {
+  AppConfig,
+  DbMode,
+  EXTERNAL_AUTH_ALGORITHMS,
+  ExternalAuthAlgorithm,
+  ExternalAuthConfig,
+  NodeEnv,
+  StorageDriverName,
+} from './app-config';
 import { ConfigError, ConfigProblem } from './config.error';
 
 type Env = Record<string, string | undefined>;
@@ -74,6 +82,19 @@ class EnvReader {
 const ROLE_MAP_ENTRY = /^([^:,]+):(admin|member)$/;
 
 /**
+ * Pool defaults by DB_MODE; an explicit DB_POOL_SIZE / DB_CONNECT_TIMEOUT_MS always wins. On Citus
+ * every statement takes one more hop (coordinator → worker; a by-id read ran at about a quarter
+ * of plain PostgreSQL's rate on one box), so a transaction holds its connection longer and the
+ * same request rate needs about twice the connections in flight, and requests queue longer for a
+ * free one in a burst before the 503. Worker connections are bounded by the coordinator's
+ * backends — PgBouncer's pool in front of it (docs/scaling.md) — not by this pool.
+ */
+export const DB_MODE_DEFAULTS: Record<DbMode, { dbPoolSize: number; dbConnectTimeoutMs: number }> = {
+  postgres: { dbPoolSize: 10, dbConnectTimeoutMs: 3000 },
+  citus: { dbPoolSize: 20, dbConnectTimeoutMs: 5000 },
+};
+
+/**
  * AUTH_JWKS_URL turns the external identity provider on; then AUTH_ISSUER and AUTH_AUDIENCE are
  * required (a provider's tokens for another application must not be accepted here).
  */
@@ -133,6 +154,9 @@ export function parseEnv(env: Env): Omit<AppConfig, 'jwtSecret'> & { jwtSecret?:
   if (storageDriver === 's3' && s3Bucket === undefined) r.fail('S3_BUCKET', 'is required when STORAGE_DRIVER=s3');
   const metricsToken = r.str('METRICS_TOKEN');
   const host = r.str('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const dbMode = r.oneOf<DbMode>('DB_MODE', ['postgres', 'citus'], 'postgres');
+  if (dbMode === 'citus' && databaseUrl === undefined)
+    r.fail('DB_MODE', 'citus needs DATABASE_URL (the embedded database is plain PostgreSQL)');
   if (!/^[A-Za-z0-9.:-]+$/.test(host)) r.fail('HOST', 'must be an IP address or host name such as 127.0.0.1 or 0.0.0.0');
   const config: Omit<AppConfig, 'jwtSecret'> & { jwtSecret?: string } = {
     nodeEnv,
@@ -140,6 +164,8 @@ export function parseEnv(env: Env): Omit<AppConfig, 'jwtSecret'> & { jwtSecret?:
     port: r.int('PORT', 3000, 0, 65535),
     databaseUrl,
     migrationDatabaseUrl: r.url('MIGRATION_DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseAdminUrl: r.url('DATABASE_ADMIN_URL', ['postgres:', 'postgresql:']),
+    dbMode,
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     jwtSecret,
     jwtExpiresInSeconds: r.int('JWT_EXPIRES_IN_SECONDS', 900, 60, 24 * 3600),
@@ -148,9 +174,9 @@ export function parseEnv(env: Env): Omit<AppConfig, 'jwtSecret'> & { jwtSecret?:
     baseDomain,
     trustTenantHeader: r.bool('TRUST_TENANT_HEADER', false),
     maxUploadBytes: r.int('MAX_UPLOAD_BYTES', 512 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
-    dbPoolSize: r.int('DB_POOL_SIZE', 10, 1, 1000),
+    dbPoolSize: r.int('DB_POOL_SIZE', DB_MODE_DEFAULTS[dbMode].dbPoolSize, 1, 1000),
     dbStatementTimeoutMs: r.int('DB_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
-    dbConnectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 3000, 100, 120000),
+    dbConnectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', DB_MODE_DEFAULTS[dbMode].dbConnectTimeoutMs, 100, 120000),
     migrateOnStart: r.bool('MIGRATE_ON_START', !production),
     storageDriver,
     storageRoot: r.str('STORAGE_ROOT') ?? './.cascade/storage',

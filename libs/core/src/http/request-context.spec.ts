@@ -29,4 +29,15 @@ describe('request context', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(later?.()).toBe('req-3');
   });
+
+  it('holds nothing once ended: reads say the request was answered, and later writes are dropped', () => {
+    const context = new RequestContext('req-4');
+    context.set(NAME, 'a');
+    context.end();
+    expect(context.find(NAME)).toBeUndefined();
+    expect(() => context.get(NAME)).toThrow('No name: the request was already answered');
+    context.set(NAME, 'b');
+    expect(context.find(NAME)).toBeUndefined();
+    expect(context.requestId).toBe('req-4');
+  });
 });

@@ -19,10 +19,23 @@ export class ContextSlot<T> {
  */
 export class RequestContext {
   private readonly values = new Map<ContextSlot<unknown>, unknown>();
+  private ended = false;
 
   constructor(readonly requestId: string) {}
 
+  /**
+   * Lets go of everything the request held, once it is answered. The context itself outlives the
+   * request: a keep-alive socket's idle timer is created inside it and keeps it until the next
+   * request or the close — with its values, every idle connection would keep its last request
+   * (request, response, connection, principal) alive: 10,000 idle connections, 10,000 requests.
+   */
+  end(): void {
+    this.ended = true;
+    this.values.clear();
+  }
+
   set<T>(slot: ContextSlot<T>, value: T): void {
+    if (this.ended) return; // work that outlives the answer must not hold on to anything again
     this.values.set(slot, value);
   }
 
@@ -33,6 +46,7 @@ export class RequestContext {
   /** Throws instead of returning undefined: a missing value here is a bug in the request path. */
   get<T>(slot: ContextSlot<T>): T {
     const value = this.values.get(slot) as T | undefined;
+    if (value === undefined && this.ended) throw new Error(`No ${slot.name}: the request was already answered`);
     if (value === undefined) throw new Error(`No ${slot.name} in this request: it is set at the edge before any handler runs`);
     return value;
   }

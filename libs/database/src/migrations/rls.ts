@@ -12,7 +12,7 @@ export const TENANT_SETTING = `nullif(current_setting('app.current_tenant', true
 
 /**
  * ENABLE + FORCE row-level security and the single isolation policy on a tenant-owned table.
- * Every table added from now on uses this (and appears in scripts/citus-distribute.sql).
+ * Every table added from now on uses this (`cascade citus distribute` finds it in the catalog).
  */
 export function tenantTableRlsSql(table: string): string[] {
   return [
