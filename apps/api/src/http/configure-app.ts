@@ -70,7 +70,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const context = new RequestContext(requestIdFor(req.raw));
     void reply.header('X-Request-Id', context.requestId);
-    // Once answered, and after the other 'finish' listeners (request log, metrics) have read it.
+    // After the other 'finish' listeners (request log, metrics) have read it.
     reply.raw.once('finish', () => setImmediate(() => context.end()));
     runInRequestContext(context, done);
   });
