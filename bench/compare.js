@@ -3,7 +3,7 @@
 // `node bench/compare.js <build A> <build B> [rounds]`: the app's own CPU time per request of two
 // builds of CASCADE (two checkouts, each with node_modules and a built dist/), measured in ONE
 // session on ONE database and interleaved finely — A B, then B A, round after round — so the drift
-// of a shared machine's background load falls on both alike. Per round and build: the c-db, c and
+// of a shared machine's background load falls on both alike. Per round and build: the c, c-db and
 // mixed workloads of bench/load.js, 200 connections, 3 s warm-up and 8 s measured each. Every c-db
 // window walks rows no earlier window read (the resource lists are rotated), so each of its reads
 // misses the cache on both builds. Prints each window, then per workload the means and the
@@ -20,9 +20,11 @@ const { cpuSecondsOf, machineBusySeconds, machine } = require('./lib/system');
 
 const [dirA, dirB] = process.argv.slice(2, 4).map((d) => d && path.resolve(d));
 const ROUNDS = Number(process.argv[4] || 5);
+// c-db after c, not after the writes of the previous round's mixed windows: the first c-db window
+// after them paid 15-25 % more CPU per request, whichever build it measured.
 const WORKLOADS = [
-  ['c_db', 'read-cold'],
   ['c', 'read-hot'],
+  ['c_db', 'read-cold'],
   ['mixed', 'mixed'],
 ];
 const runId = `cmp${Date.now()}_${process.pid}`;
