@@ -3,14 +3,13 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { ExtractJwt } from 'passport-jwt';
-import { APP_CONFIG, AppConfig, tenantRequired, unauthorized } from '@cascade/core';
+import { APP_CONFIG, AppConfig, ExpiringMap, tenantRequired, unauthorized } from '@cascade/core';
 import { ApiKeyVerifier } from './api-keys/api-key.verifier';
 import { isApiKey } from './api-keys/api-key-secret';
 import { ExternalTokenVerifier } from './external/external-token.verifier';
 import { Principal, setPrincipal } from './principal';
 import { AccessClaims, PrincipalRegistry } from './sessions/principal-registry';
 import { IS_PUBLIC } from './route-metadata';
-import { VerifiedTokens } from './verified-tokens';
 
 const passportToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
@@ -25,7 +24,13 @@ function bearerToken(req: FastifyRequest): string | undefined {
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  private readonly verified = new VerifiedTokens();
+  /**
+   * Our own tokens whose signature and claims passport already verified, until their `exp`: a
+   * client sends one token for its whole lifetime, and verifying it again was 9 % of a request's
+   * CPU (docs/benchmarks.md). Only the proof of sign-in is remembered, keyed by the whole token
+   * string; the rights are still judged on every request by PrincipalRegistry.judge().
+   */
+  private readonly verified = new ExpiringMap<AccessClaims>(20_000);
 
   constructor(
     private readonly reflector: Reflector,
@@ -52,7 +57,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       setPrincipal(this.registry.judge(other));
       return true;
     }
-    const known = token === undefined ? undefined : this.verified.find(token);
+    const known = token === undefined ? undefined : this.verified.get(token);
     if (known) {
       setPrincipal(this.registry.judge(known));
       return true;
@@ -75,7 +80,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     // Remember the proof only for the exact string passport verified.
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const token = bearerToken(req);
-    if (token !== undefined && access.exp !== undefined && token === passportToken(req)) this.verified.remember(token, access, access.exp);
+    if (token !== undefined && access.exp !== undefined && token === passportToken(req)) this.verified.set(token, access, access.exp * 1000);
     const principal = this.registry.judge(access);
     setPrincipal(principal);
     return principal as unknown as T;

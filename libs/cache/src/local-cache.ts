@@ -1,28 +1,25 @@
+import { ExpiringMap } from '@cascade/core';
+
 /**
  * A small in-process cache with a TTL: the staleness bound when an invalidation message is lost.
  * Keys are grouped by tenant so one tenant's entries can be dropped together.
  */
 export class LocalCache<V> {
-  private readonly entries = new Map<string, { value: V; until: number; tenant: string }>();
+  private readonly entries: ExpiringMap<{ value: V; tenant: string }>;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 50_000,
-  ) {}
+    maxEntries = 50_000,
+  ) {
+    this.entries = new ExpiringMap(maxEntries);
+  }
 
   get(key: string): V | undefined {
-    const hit = this.entries.get(key);
-    if (!hit) return undefined;
-    if (hit.until <= Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return hit.value;
+    return this.entries.get(key)?.value;
   }
 
   set(key: string, tenant: string, value: V): void {
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { value, until: Date.now() + this.ttlMs, tenant });
+    this.entries.set(key, { value, tenant }, Date.now() + this.ttlMs);
   }
 
   drop(key: string): void {
@@ -30,7 +27,7 @@ export class LocalCache<V> {
   }
 
   dropTenant(tenant: string): void {
-    for (const [key, entry] of this.entries) if (entry.tenant === tenant) this.entries.delete(key);
+    this.entries.deleteWhere((entry) => entry.tenant === tenant);
   }
 
   clear(): void {

@@ -12,3 +12,4 @@ export * from './ids/uuid';
 export * from './pagination/cursor';
 export * from './pagination/list-query.dto';
 export * from './lifecycle/periodic-job';
+export * from './collections/expiring-map';

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { unauthorized } from '@cascade/core';
+import { ExpiringMap, unauthorized } from '@cascade/core';
 import { sql, TransactionRunner } from '@cascade/database';
 import { TenantRole } from '../principal';
 import { AccessClaims } from '../sessions/principal-registry';
@@ -15,15 +15,13 @@ interface StoredKey {
 
 interface Entry {
   key: Promise<StoredKey | null>;
-  at: number;
-  lastUsedWrite: number;
+  /** last_used_at is written once per entry: once per key and KEY_TTL_MS, not per request. */
+  touched: boolean;
 }
 
 /** A key read is reused this long; shorter than the principal registry's memory, so a deletion
  * the registry has forgotten is seen in the table. Deletion itself is a `deleted` change. */
 const KEY_TTL_MS = 60_000;
-/** last_used_at moves at most this often per key (one write per key and minute, not per request). */
-const LAST_USED_EVERY_MS = 60_000;
 const MAX_CACHED_KEYS = 10_000;
 
 /**
@@ -35,7 +33,7 @@ const MAX_CACHED_KEYS = 10_000;
 @Injectable()
 export class ApiKeyVerifier {
   private readonly logger = new Logger('ApiKeys');
-  private readonly keys = new Map<string, Entry>();
+  private readonly keys = new ExpiringMap<Entry>(MAX_CACHED_KEYS);
 
   constructor(private readonly runner: TransactionRunner) {}
 
@@ -46,8 +44,8 @@ export class ApiKeyVerifier {
     const key = await entry.key;
     if (!key || !timingSafeEqual(key.hash, presented.hash)) throw invalid();
     if (key.expiresAtMs !== null && key.expiresAtMs <= Date.now()) throw invalid();
-    if (Date.now() - entry.lastUsedWrite >= LAST_USED_EVERY_MS) {
-      entry.lastUsedWrite = Date.now();
+    if (!entry.touched) {
+      entry.touched = true;
       void this.touch(presented.tenantId, presented.keyId);
     }
     return { sub: presented.keyId, tenantId: presented.tenantId, role: key.role, iat: key.createdAtS, sep: 0, via: 'api_key' };
@@ -56,10 +54,9 @@ export class ApiKeyVerifier {
   private entryFor(tenantId: string, keyId: string): Entry {
     const cacheKey = `${tenantId}:${keyId}`;
     const cached = this.keys.get(cacheKey);
-    if (cached && Date.now() - cached.at < KEY_TTL_MS) return cached;
-    if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
-    const entry: Entry = { key: this.load(tenantId, keyId), at: Date.now(), lastUsedWrite: cached?.lastUsedWrite ?? 0 };
-    this.keys.set(cacheKey, entry);
+    if (cached) return cached;
+    const entry: Entry = { key: this.load(tenantId, keyId), touched: false };
+    this.keys.set(cacheKey, entry, Date.now() + KEY_TTL_MS);
     void entry.key.catch(() => this.keys.delete(cacheKey));
     return entry;
   }

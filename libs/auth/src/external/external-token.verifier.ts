@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, JWTPayload, jwtVerify } from 'jose';
-import { APP_CONFIG, AppConfig, DomainError, ExternalAuthConfig, unauthorized } from '@cascade/core';
+import { APP_CONFIG, AppConfig, DomainError, ExpiringMap, ExternalAuthConfig, unauthorized } from '@cascade/core';
 import { AccessClaims } from '../sessions/principal-registry';
 import { EXTERNAL_USER_DIRECTORY, ExternalIdentity, ExternalUser, ExternalUserDirectory } from './external-user-directory';
 import { JwksCache } from './jwks-cache';
@@ -23,7 +23,7 @@ const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
 export class ExternalTokenVerifier {
   private readonly settings?: ExternalAuthConfig;
   private readonly jwks?: JwksCache;
-  private readonly users = new Map<string, { user: Promise<ExternalUser | null>; at: number }>();
+  private readonly users = new ExpiringMap<Promise<ExternalUser | null>>(MAX_CACHED_USERS);
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -88,10 +88,9 @@ export class ExternalTokenVerifier {
   private userOf(identity: ExternalIdentity): Promise<ExternalUser | null> {
     const key = `${identity.tenant}\n${identity.subject}`;
     const cached = this.users.get(key);
-    if (cached && Date.now() - cached.at < USER_TTL_MS) return cached.user;
-    if (this.users.size >= MAX_CACHED_USERS) this.users.clear();
+    if (cached) return cached;
     const user = this.directory.resolve(identity);
-    this.users.set(key, { user, at: Date.now() });
+    this.users.set(key, user, Date.now() + USER_TTL_MS);
     void user.catch(() => this.users.delete(key)); // a failed lookup (quota, database) is not remembered
     return user;
   }
