@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { EntityManager } from 'typeorm';
 import {
   CITUS_SETTINGS_SQL,
   CITUS_WORKERS_SQL,
   citusSettingsFromRow,
   citusSettingsProblems,
+  CitusWorker,
   citusWorkersFromRows,
   sql,
   TransactionRunner,
@@ -12,6 +14,11 @@ import {
 
 /** How long one worker's connection check may take (a probe's whole budget is a few seconds). */
 const WORKER_CONNECT_TIMEOUT = '1s';
+/**
+ * How long a worker report is reused: a probe every few seconds on every pod would otherwise open
+ * a connection to every worker each time — pods × workers connections per probe period.
+ */
+const WORKER_REPORT_TTL_MS = 30_000;
 
 /**
  * Readiness in DB_MODE=citus. A condition: the database is a Citus coordinator with
@@ -25,6 +32,8 @@ const WORKER_CONNECT_TIMEOUT = '1s';
  */
 @Injectable()
 export class CitusHealthIndicator {
+  private workerReport?: { workers: CitusWorker[]; at: number };
+
   constructor(
     private readonly indicator: HealthIndicatorService,
     private readonly runner: TransactionRunner,
@@ -39,10 +48,7 @@ export class CitusHealthIndicator {
         );
         const problems = citusSettingsProblems(settings);
         if (problems.length > 0) return i.down({ message: problems[0] });
-        await sql(em, `SET LOCAL citus.node_connection_timeout = '${WORKER_CONNECT_TIMEOUT}'`);
-        const workers = citusWorkersFromRows(
-          (await sql<{ node_name: string; node_port: number; reachable: boolean | null }>(em, CITUS_WORKERS_SQL)).rows,
-        );
+        const workers = await this.workers(em);
         return i.up({
           version: settings.extensionVersion,
           workers: { total: workers.length, reachable: workers.filter((w) => w.reachable).length, nodes: workers },
@@ -51,5 +57,15 @@ export class CitusHealthIndicator {
     } catch {
       return i.down({ message: 'cannot read the Citus settings' });
     }
+  }
+
+  private async workers(em: EntityManager): Promise<CitusWorker[]> {
+    if (this.workerReport && Date.now() - this.workerReport.at < WORKER_REPORT_TTL_MS) return this.workerReport.workers;
+    await sql(em, `SET LOCAL citus.node_connection_timeout = '${WORKER_CONNECT_TIMEOUT}'`);
+    const workers = citusWorkersFromRows(
+      (await sql<{ node_name: string; node_port: number; reachable: boolean | null }>(em, CITUS_WORKERS_SQL)).rows,
+    );
+    this.workerReport = { workers, at: Date.now() };
+    return workers;
   }
 }
