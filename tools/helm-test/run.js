@@ -18,6 +18,19 @@ import { egressPorts, egressRulesFor, hostMatches, openEgress, routeOf } from '.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const chart = path.resolve(here, '..', '..', 'helm', 'cascade');
 const minimal = path.join(here, 'values-minimal.yaml');
+/** PgBouncer on, with the chart's own Secret holding the login role it accepts. */
+const PGBOUNCER_ON = [
+  '-f',
+  minimal,
+  '--set',
+  'pgbouncer.enabled=true',
+  '--set',
+  'pgbouncer.upstream.host=pg.db.svc',
+  '--set',
+  'secrets.databaseUser=cascade_app',
+  '--set',
+  'secrets.databasePassword=s3cr3t',
+];
 const full = path.join(here, 'values-full.yaml');
 const MONITORING = ['--api-versions', 'monitoring.coreos.com/v1'];
 const RELEASE = 'cascade';
@@ -511,18 +524,7 @@ function commonChecks(label, objs) {
   });
 }
 {
-  const r = render([
-    '-f',
-    minimal,
-    '--set',
-    'pgbouncer.enabled=true',
-    '--set',
-    'pgbouncer.upstream.host=pg.db.svc',
-    '--set',
-    'secrets.databaseUser=cascade_app',
-    '--set',
-    'secrets.databasePassword=s3cr3t',
-  ]);
+  const r = render(PGBOUNCER_ON);
   check('pgbouncer with a chart Secret: DATABASE_USER/PASSWORD keys, API URL via PgBouncer, schema-valid', () => {
     expect(r.code === 0, r.stderr);
     const s = find(r.objects, 'Secret', FULLNAME);
@@ -973,18 +975,7 @@ check(
   });
 }
 {
-  const objs = rendered('pgbouncer', [
-    '-f',
-    minimal,
-    '--set',
-    'pgbouncer.enabled=true',
-    '--set',
-    'pgbouncer.upstream.host=pg.db.svc',
-    '--set',
-    'secrets.databaseUser=cascade_app',
-    '--set',
-    'secrets.databasePassword=s3cr3t',
-  ]);
+  const objs = rendered('pgbouncer', PGBOUNCER_ON);
   const api = find(objs, 'NetworkPolicy', FULLNAME);
   const pgb = find(objs, 'NetworkPolicy', `${FULLNAME}-pgbouncer`);
   check('networkpolicy with PgBouncer: the API reaches the PgBouncer pods on 6432 and not PostgreSQL', () => {
