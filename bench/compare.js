@@ -12,8 +12,7 @@
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { mkdirSync, rmSync, writeFileSync } = require('node:fs');
-const { setTimeout: sleep } = require('node:timers/promises');
-const { startNode, stopAll } = require('./lib/children');
+const { cleanEnv, startNode, stopAll, waitFor } = require('./lib/children');
 const { preparePostgres } = require('./lib/postgres');
 const { provision } = require('./lib/provision');
 const { cpuSecondsOf, machineBusySeconds, machine } = require('./lib/system');
@@ -30,17 +29,12 @@ const WORKLOADS = [
 const runId = `cmp${Date.now()}_${process.pid}`;
 const TMP = path.join(__dirname, 'results', 'tmp', runId);
 
-function env(extra) {
-  const e = { ...process.env };
-  for (const k of Object.keys(e)) if (/^(PORT|DATABASE_URL|REDIS_URL|JWT_.*|DB_.*|LOG_.*|NODE_OPTIONS)$/.test(k)) delete e[k];
-  return { ...e, ...extra };
-}
-
 async function startApp(name, dir, port, pg, jwtSecret) {
+  const logFile = path.join(TMP, `app-${name}.log`);
   const entry = startNode(name, [path.join(dir, 'dist/apps/api/src/main.js')], {
     cwd: dir,
-    logFile: path.join(TMP, `app-${name}.log`),
-    env: env({
+    logFile,
+    env: cleanEnv({
       NODE_ENV: 'production',
       PORT: String(port),
       DATABASE_URL: pg.appUrl,
@@ -53,18 +47,13 @@ async function startApp(name, dir, port, pg, jwtSecret) {
     }),
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(`${baseUrl}/health/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-    )
-      return { name, pid: entry.child.pid, baseUrl };
-    if (entry.exited) break;
-    await sleep(200);
-  }
-  throw new Error(`build ${name} (${dir}) did not become ready: see ${path.join(TMP, `app-${name}.log`)}`);
+  await waitFor(async () => (await fetch(`${baseUrl}/health/ready`)).status === 200, {
+    timeoutMs: 60000,
+    what: `build ${name} (${dir})`,
+    entry,
+    logFile,
+  });
+  return { name, pid: entry.child.pid, baseUrl };
 }
 
 /** One window of one workload against one build: the build's CPU seconds over the requests answered. */
@@ -75,7 +64,7 @@ function window(app, mode, dataFile, key) {
     cwd: path.dirname(__dirname),
     ipc: true,
     logFile: path.join(TMP, `load-${key}.log`),
-    env: env({}),
+    env: cleanEnv({}),
   });
   const snap = () => ({ cpu: cpuSecondsOf(app.pid), busy: machineBusySeconds(), at: Date.now() });
   return new Promise((resolve, reject) => {

@@ -28,7 +28,7 @@ const { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteS
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
-const { startNode, stop, stopAll } = require('./lib/children');
+const { cleanEnv, logTail, startNode, stop, stopAll, waitFor } = require('./lib/children');
 const { preparePostgres, backendPids } = require('./lib/postgres');
 const { provision } = require('./lib/provision');
 const { cacheCounters } = require('./lib/metrics');
@@ -140,43 +140,14 @@ function build() {
     child.on('exit', (code) => {
       clearInterval(timer);
       if (code === 0) return resolve();
-      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n') : '';
-      reject(new Error(`npm run build failed (exit ${code}):\n${tail}`));
+      reject(new Error(`npm run build failed (exit ${code}):\n${logTail(logFile, 30)}`));
     });
   });
-}
-
-/** The environment of a child, without any CASCADE setting inherited from the caller's shell. */
-function cleanEnv(extra) {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (
-      /^(PORT|DATABASE_URL|MIGRATION_DATABASE_URL|REDIS_URL|JWT_.*|METRICS_.*|BASE_DOMAIN|TRUST_.*|DB_.*|LOG_.*|STORAGE_.*|S3_.*|PLANS_FILE|CORS_ORIGINS|TRUSTED_PROXIES|MIGRATE_ON_START|NODE_OPTIONS|SHUTDOWN_GRACE_MS|MAX_UPLOAD_BYTES)$/.test(
-        key,
-      )
-    )
-      delete env[key];
-  }
-  return { ...env, ...extra };
 }
 
 async function freePort() {
   const { freePort: free } = require(path.join(ROOT, 'dist/libs/database/src/embedded-postgres.js'));
   return free();
-}
-
-function logTail(file, lines = 20) {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '';
-}
-
-async function waitFor(check, { timeoutMs, what, entry, logFile }) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (entry && entry.exited) throw new Error(`${what}: the process exited (code ${entry.code}).\n${logTail(logFile)}`);
-    if (await check().catch(() => false)) return;
-    if (Date.now() > until) throw new Error(`${what}: not ready after ${timeoutMs} ms.\n${logTail(logFile)}`);
-    await sleep(200);
-  }
 }
 
 // ---------------------------------------------------------------- servers under test

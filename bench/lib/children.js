@@ -3,7 +3,8 @@
 // on failure and on Ctrl-C: none is left behind. Each runs under `bash -c 'ulimit -n …; exec …'`
 // so the app, the raw servers and the load generator may hold 10,000+ sockets.
 const { spawn } = require('node:child_process');
-const { createWriteStream } = require('node:fs');
+const { createWriteStream, existsSync, readFileSync } = require('node:fs');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const RAISE_NOFILE = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"';
 const running = new Set();
@@ -68,4 +69,32 @@ function killAllNow() {
 
 process.on('exit', killAllNow);
 
-module.exports = { startNode, stop, stopAll, killAllNow };
+/** The environment of a child, without any CASCADE setting inherited from the caller's shell. */
+function cleanEnv(extra) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (
+      /^(PORT|DATABASE_URL|MIGRATION_DATABASE_URL|REDIS_URL|JWT_.*|METRICS_.*|BASE_DOMAIN|TRUST_.*|DB_.*|LOG_.*|STORAGE_.*|S3_.*|PLANS_FILE|CORS_ORIGINS|TRUSTED_PROXIES|MIGRATE_ON_START|NODE_OPTIONS|SHUTDOWN_GRACE_MS|MAX_UPLOAD_BYTES)$/.test(
+        key,
+      )
+    )
+      delete env[key];
+  }
+  return { ...env, ...extra };
+}
+
+function logTail(file, lines = 20) {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '';
+}
+
+async function waitFor(check, { timeoutMs, what, entry, logFile }) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (entry && entry.exited) throw new Error(`${what}: the process exited (code ${entry.code}).\n${logTail(logFile)}`);
+    if (await check().catch(() => false)) return;
+    if (Date.now() > until) throw new Error(`${what}: not ready after ${timeoutMs} ms.\n${logTail(logFile)}`);
+    await sleep(200);
+  }
+}
+
+module.exports = { cleanEnv, logTail, startNode, stop, stopAll, killAllNow, waitFor };
