@@ -13,10 +13,11 @@
 # them in empty folders, so keep every COPY source a plain repository path and every
 # install/build step a RUN line.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 26 LTS (active until 2027-10, end of life 2029-04-30): the same version that
+# package.json pins for `npm start`/`npm test` (optionalDependencies node-<platform>, .nvmrc).
+ARG NODE_IMAGE=node:26.10.0-trixie-slim
 # The npm that wrote package-lock.json. npm 11 honours package.json "allowScripts"
-# (only the listed packages run install scripts); the npm 10 bundled with Node 20
-# images would run every install script instead.
+# (only the listed packages run install scripts).
 ARG NPM_VERSION=11.19.1
 
 ########################################################################
@@ -59,10 +60,11 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
-# Production dependencies only (embedded-postgres is a runtime dependency; it is
-# only started by the app when DATABASE_URL is unset, i.e. never in the cluster).
+# Production dependencies only. --omit=optional leaves out the pinned Node binaries (the image
+# has its own, the same version) and embedded-postgres' platform binaries (the embedded server
+# is only for DATABASE_URL unset, never in the cluster).
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund \
  && npm cache clean --force
 
 # The compiled application, nothing else from the build stage.
@@ -83,8 +85,8 @@ USER 10001:10001
 
 EXPOSE 3000
 
-# Node 20 sizes the V8 heap from the host's memory, not the container's limit: cap it so the
-# process collects harder instead of being OOM-killed. The Helm chart sets its own NODE_OPTIONS
+# Cap the V8 heap below the container's memory so the process collects harder instead of
+# being OOM-killed. The Helm chart sets its own NODE_OPTIONS
 # (nodeRuntime.*, at most 75 % of the memory limit); `docker run -e NODE_OPTIONS=...` overrides.
 ENV NODE_OPTIONS=--max-old-space-size=1024
 

@@ -5,6 +5,7 @@
 //
 //   node scripts/build-if-stale.js          build when stale, else say dist/ is up to date
 //   node scripts/build-if-stale.js --check  exit 1 when stale, 0 when up to date (no build)
+require('./runtime-check');
 const { spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');

@@ -2,6 +2,7 @@
 // `npm test`: runs jest (unit + e2e against real PostgreSQL/Redis) and the chart tests when
 // present, then prints ONE summary line `N passed, N failed, N skipped` derived from their JSON
 // results. The chart tests' tools are installed by `pretest` (scripts/ensure-test-tools.js), once.
+require('./runtime-check');
 const { spawnSync } = require('node:child_process');
 const { existsSync, rmSync } = require('node:fs');
 const path = require('node:path');
